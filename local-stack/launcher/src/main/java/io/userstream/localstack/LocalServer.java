@@ -1,0 +1,48 @@
+package io.userstream.localstack;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to prepare, run and probe one kind of server. The process itself is handled by
+ * {@link ServerProcess}; implementations only describe it.
+ */
+sealed interface LocalServer permits KafkaServer, RegistryServer, CassandraServer, PostgresServer {
+
+    ServerKind kind();
+
+    /** This server's folder under the stack's state folder: data, configuration and log. */
+    Path home();
+
+    default Path logFile() {
+        return home().resolve(kind().displayName() + ".log");
+    }
+
+    /** One-time set-up of the data folder (format, initdb, configuration files); a no-op when already done. */
+    void prepare() throws IOException, InterruptedException;
+
+    /** The command line of the server process. */
+    List<String> command();
+
+    default Map<String, String> environment() {
+        return Map.of();
+    }
+
+    /** A real protocol round trip: true only when the server answered a request. */
+    boolean answers();
+
+    /** Stops the process gracefully; {@link ServerProcess} falls back to SIGKILL after a grace period. */
+    default void requestStop(ProcessHandle process) {
+        process.destroy();
+    }
+
+    static Path javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    static boolean runningAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+}

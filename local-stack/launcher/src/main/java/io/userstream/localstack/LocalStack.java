@@ -1,0 +1,247 @@
+package io.userstream.localstack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Real Kafka, schema registry, Cassandra and PostgreSQL servers on 127.0.0.1, each its own child
+ * process with its data folder and log file under one state folder.
+ *
+ * <p>Attached stacks (tests) stop everything they started when closed or when the JVM exits.
+ * Detached stacks ({@code ./pipeline up}) leave the servers running; a later launcher on the same
+ * state folder adopts them through their PID files.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final Path stateDir;
+    private final Ports ports;
+    private final boolean detached;
+    private final Consumer<String> progress;
+    private final Map<ServerKind, LocalServer> servers = new EnumMap<>(ServerKind.class);
+    // Not guarded by the start lock: the shutdown hook must be able to stop servers while a start waits.
+    private final Map<ServerKind, ServerProcess> running = new ConcurrentHashMap<>();
+    private final Thread shutdownHook = new Thread(this::stopAll, "local-stack-shutdown");
+    private boolean hookInstalled;
+
+    private LocalStack(Path stateDir, Ports ports, boolean detached, Consumer<String> progress, Distributions distributions) {
+        this.stateDir = stateDir.toAbsolutePath().normalize();
+        this.ports = ports;
+        this.detached = detached;
+        this.progress = progress;
+        servers.put(ServerKind.KAFKA, new KafkaServer(home(ServerKind.KAFKA), ports, distributions));
+        servers.put(ServerKind.REGISTRY, new RegistryServer(home(ServerKind.REGISTRY), ports, distributions));
+        servers.put(ServerKind.CASSANDRA, new CassandraServer(home(ServerKind.CASSANDRA), ports, distributions));
+        servers.put(ServerKind.POSTGRES, new PostgresServer(home(ServerKind.POSTGRES), ports, distributions));
+        for (LocalServer server : servers.values()) {
+            ServerProcess.adopt(server).ifPresent(process -> running.put(server.kind(), process));
+        }
+    }
+
+    /** A stack whose servers stop with this object or with the JVM: for tests. */
+    public static LocalStack attached(Path stateDir, Ports ports, Consumer<String> progress) {
+        LocalStack stack = new LocalStack(stateDir, ports, false, progress, Distributions.locate());
+        stack.installShutdownHook();
+        return stack;
+    }
+
+    /** A stack whose servers keep running after this JVM exits: for {@code ./pipeline up}. */
+    public static LocalStack detached(Path stateDir, Ports ports, Consumer<String> progress) {
+        return new LocalStack(stateDir, ports, true, progress, Distributions.locate());
+    }
+
+    /**
+     * Starts the given servers that are not running yet, in parallel, and returns when each answers
+     * a real request. If one fails, the ones this call started are stopped again.
+     */
+    public synchronized LocalStack start(Set<ServerKind> kinds) {
+        List<LocalServer> toStart = kinds.stream()
+                .filter(kind -> !isRunning(kind))
+                .map(servers::get)
+                .toList();
+        if (toStart.isEmpty()) {
+            return this;
+        }
+        for (LocalServer server : toStart) {
+            for (int port : ports.boundBy(server.kind())) {
+                Ports.requireFree(server.kind(), port);
+            }
+        }
+        boolean hookForStartOnly = detached && !hookInstalled;
+        if (hookForStartOnly) {
+            installShutdownHook(); // Ctrl-C while starting must not leave half a stack behind
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(toStart.size());
+        try {
+            List<Future<ServerProcess>> starts = new ArrayList<>();
+            for (LocalServer server : toStart) {
+                starts.add(pool.submit(() -> startOne(server)));
+            }
+            List<RuntimeException> failures = new ArrayList<>();
+            for (Future<ServerProcess> start : starts) {
+                try {
+                    start.get();
+                } catch (ExecutionException e) {
+                    failures.add(e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause()));
+                }
+            }
+            if (!failures.isEmpty()) {
+                toStart.forEach(server -> stop(server.kind()));
+                RuntimeException first = failures.get(0);
+                failures.stream().skip(1).forEach(first::addSuppressed);
+                throw first;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            toStart.forEach(server -> stop(server.kind()));
+            throw new IllegalStateException("Interrupted while starting servers", e);
+        } finally {
+            pool.shutdownNow();
+            if (hookForStartOnly) {
+                removeShutdownHook();
+            }
+        }
+        return this;
+    }
+
+    public LocalStack start(ServerKind first, ServerKind... more) {
+        return start(EnumSet.of(first, more));
+    }
+
+    /** Stops one server (gracefully, then by force); its data stays for the next start. */
+    public void stop(ServerKind kind) {
+        ServerProcess process = running.remove(kind);
+        if (process != null) {
+            process.stop(STOP_GRACE);
+            progress.accept(kind.displayName() + " stopped (pid " + process.pid() + ")");
+        }
+    }
+
+    /** Stops every server this stack runs, in parallel. */
+    public void stopAll() {
+        List<Thread> stoppers = new ArrayList<>();
+        for (ServerKind kind : List.copyOf(running.keySet())) {
+            Thread stopper = new Thread(() -> stop(kind), "stop-" + kind.displayName());
+            stopper.start();
+            stoppers.add(stopper);
+        }
+        for (Thread stopper : stoppers) {
+            try {
+                stopper.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stopAll();
+        if (hookInstalled) {
+            removeShutdownHook();
+        }
+    }
+
+    public boolean isRunning(ServerKind kind) {
+        ServerProcess process = running.get(kind);
+        return process != null && process.isAlive();
+    }
+
+    /** PID of a running server. */
+    public Optional<Long> pid(ServerKind kind) {
+        return Optional.ofNullable(running.get(kind)).filter(ServerProcess::isAlive).map(ServerProcess::pid);
+    }
+
+    /** A fresh protocol round trip (the same check used at start-up). */
+    public boolean isHealthy(ServerKind kind) {
+        return isRunning(kind) && servers.get(kind).answers();
+    }
+
+    public Path logFile(ServerKind kind) {
+        return servers.get(kind).logFile();
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    public Ports ports() {
+        return ports;
+    }
+
+    public String kafkaBootstrapServers() {
+        return "127.0.0.1:" + ports.kafka();
+    }
+
+    /** Base URL of the Confluent-compatible Schema Registry API, the value for {@code schema.registry.url}. */
+    public String schemaRegistryUrl() {
+        return "http://127.0.0.1:" + ports.registry() + RegistryServer.CONFLUENT_API_PATH;
+    }
+
+    /** {@code 127.0.0.1:<port>}, the form of {@code spring.cassandra.contact-points}. */
+    public String cassandraContactPoint() {
+        return "127.0.0.1:" + ports.cassandra();
+    }
+
+    public String cassandraLocalDatacenter() {
+        return CassandraServer.LOCAL_DATACENTER;
+    }
+
+    /** JDBC URL of a database on the local PostgreSQL (the {@code postgres} database always exists). */
+    public String postgresJdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/" + database;
+    }
+
+    public String postgresUsername() {
+        return PostgresServer.USER;
+    }
+
+    private ServerProcess startOne(LocalServer server) throws IOException, InterruptedException {
+        long began = System.nanoTime();
+        Files.createDirectories(server.home());
+        server.prepare();
+        ServerProcess process = ServerProcess.start(server, detached);
+        running.put(server.kind(), process);
+        process.awaitReady(READY_TIMEOUT);
+        progress.accept("%s ready on 127.0.0.1:%d in %.1f s (pid %d, log %s)".formatted(
+                server.kind().displayName(), ports.clientPort(server.kind()),
+                (System.nanoTime() - began) / 1e9, process.pid(), server.logFile()));
+        return process;
+    }
+
+    private Path home(ServerKind kind) {
+        return stateDir.resolve(kind.displayName());
+    }
+
+    private void installShutdownHook() {
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        hookInstalled = true;
+    }
+
+    private void removeShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or about to: nothing to undo
+        }
+        hookInstalled = false;
+    }
+}

@@ -1,0 +1,108 @@
+package io.userstream.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Map;
+
+/**
+ * Every port one stack binds on 127.0.0.1: the client port of each server plus the internal ones
+ * (Kafka's controller listener, Cassandra's storage port).
+ */
+public record Ports(int kafka, int kafkaController, int registry, int cassandra, int cassandraStorage, int postgres) {
+
+    /** The Docker Compose host ports: what {@code ./pipeline up} uses unless told otherwise. */
+    public static Ports defaults() {
+        return new Ports(9092, 9093, 8081, 9042, 7000, 5432);
+    }
+
+    /** Free ports picked by the OS, so tests never collide with a running {@code ./pipeline up}. */
+    public static Ports ephemeral() {
+        return new Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort());
+    }
+
+    /** The inverse of {@link #fromEnvironment}. */
+    public Map<String, String> asEnvironment() {
+        return Map.of(
+                "KAFKA_PORT", String.valueOf(kafka),
+                "KAFKA_CONTROLLER_PORT", String.valueOf(kafkaController),
+                "SCHEMA_REGISTRY_PORT", String.valueOf(registry),
+                "CASSANDRA_PORT", String.valueOf(cassandra),
+                "CASSANDRA_STORAGE_PORT", String.valueOf(cassandraStorage),
+                "POSTGRES_PORT", String.valueOf(postgres));
+    }
+
+    /** Reads overrides such as {@code KAFKA_PORT=19092} from the given environment. */
+    public static Ports fromEnvironment(Map<String, String> env) {
+        Ports d = defaults();
+        return new Ports(
+                intOr(env, "KAFKA_PORT", d.kafka),
+                intOr(env, "KAFKA_CONTROLLER_PORT", d.kafkaController),
+                intOr(env, "SCHEMA_REGISTRY_PORT", d.registry),
+                intOr(env, "CASSANDRA_PORT", d.cassandra),
+                intOr(env, "CASSANDRA_STORAGE_PORT", d.cassandraStorage),
+                intOr(env, "POSTGRES_PORT", d.postgres));
+    }
+
+    public int clientPort(ServerKind kind) {
+        return switch (kind) {
+            case KAFKA -> kafka;
+            case REGISTRY -> registry;
+            case CASSANDRA -> cassandra;
+            case POSTGRES -> postgres;
+        };
+    }
+
+    /** Every port the server binds, client port first. */
+    public int[] boundBy(ServerKind kind) {
+        return switch (kind) {
+            case KAFKA -> new int[] {kafka, kafkaController};
+            case REGISTRY -> new int[] {registry};
+            case CASSANDRA -> new int[] {cassandra, cassandraStorage};
+            case POSTGRES -> new int[] {postgres};
+        };
+    }
+
+    /** True when something accepts TCP connections on 127.0.0.1:port. */
+    public static boolean isListening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Fails fast, naming the port and the server, when a port is taken. */
+    static void requireFree(ServerKind kind, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new PortInUseException(kind, port);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port on 127.0.0.1", e);
+        }
+    }
+
+    private static int intOr(Map<String, String> env, String key, int fallback) {
+        String value = env.get(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a port number, was '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.userstream.localstack.test;
+
+import io.userstream.localstack.ServerKind;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.test.context.ContextCustomizerFactories;
+
+/**
+ * Gives a test class real servers on loopback, started once per test JVM and shared by every
+ * class that asks for them.
+ *
+ * <p>A test method, constructor or {@code @BeforeAll} method may take a
+ * {@link io.userstream.localstack.LocalStack} parameter. In a Spring test the servers are wired in
+ * through Spring Boot's own properties ({@code spring.kafka.bootstrap-servers},
+ * {@code spring.kafka.properties.schema.registry.url}, {@code spring.cassandra.*},
+ * {@code spring.datasource.*}).
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(LocalServersExtension.class)
+@ContextCustomizerFactories(LocalServersContextCustomizerFactory.class)
+public @interface LocalServers {
+
+    /** The servers this class needs; all four by default. */
+    ServerKind[] value() default {ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.CASSANDRA, ServerKind.POSTGRES};
+}

@@ -1,0 +1,58 @@
+package io.userstream.localstack.test;
+
+import io.userstream.localstack.LocalStack;
+import io.userstream.localstack.ServerKind;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.test.context.ContextConfigurationAttributes;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.ContextCustomizerFactory;
+import org.springframework.test.context.MergedContextConfiguration;
+
+/**
+ * Points a Spring test context at the shared servers through Spring Boot's standard properties,
+ * ahead of every other property source.
+ */
+final class LocalServersContextCustomizerFactory implements ContextCustomizerFactory {
+
+    @Override
+    public ContextCustomizer createContextCustomizer(Class<?> testClass, List<ContextConfigurationAttributes> configAttributes) {
+        Set<ServerKind> kinds = LocalServersExtension.requested(testClass);
+        return kinds.isEmpty() ? null : new LocalServersContextCustomizer(kinds);
+    }
+
+    /** Equal for equal server sets, so Spring's context cache shares contexts between such classes. */
+    private record LocalServersContextCustomizer(Set<ServerKind> kinds) implements ContextCustomizer {
+
+        @Override
+        public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
+            LocalStack stack = SharedLocalStack.ensureStarted(kinds);
+            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("localServers", springProperties(stack)));
+        }
+
+        private Map<String, Object> springProperties(LocalStack stack) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            if (kinds.contains(ServerKind.KAFKA)) {
+                properties.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
+            }
+            if (kinds.contains(ServerKind.REGISTRY)) {
+                // Read by every Kafka client's serde, ours and Confluent's alike.
+                properties.put("spring.kafka.properties.schema.registry.url", stack.schemaRegistryUrl());
+            }
+            if (kinds.contains(ServerKind.CASSANDRA)) {
+                properties.put("spring.cassandra.contact-points", stack.cassandraContactPoint());
+                properties.put("spring.cassandra.local-datacenter", stack.cassandraLocalDatacenter());
+            }
+            if (kinds.contains(ServerKind.POSTGRES)) {
+                properties.put("spring.datasource.url", stack.postgresJdbcUrl("postgres"));
+                properties.put("spring.datasource.username", stack.postgresUsername());
+                properties.put("spring.datasource.password", "");
+            }
+            return properties;
+        }
+    }
+}
