@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,7 +23,25 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
 
     /** Free ports picked by the OS, so tests never collide with a running {@code ./pipeline up}. */
     public static Ports ephemeral() {
-        return new Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort());
+        // All six sockets stay open until every port is picked, so no port is handed out twice.
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            int[] p = sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+            return new Ports(p[0], p[1], p[2], p[3], p[4], p[5]);
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port on 127.0.0.1", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing a listening socket we own does not fail in a way that matters here
+                }
+            }
+        }
     }
 
     /** The inverse of {@link #fromEnvironment}. */
@@ -83,14 +103,6 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         } catch (IOException e) {
             throw new PortInUseException(kind, port);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port on 127.0.0.1", e);
         }
     }
 

@@ -3,6 +3,8 @@ package io.userstream.localstack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -28,6 +30,9 @@ record PostgresServer(Path home, Ports ports, Distributions distributions) imple
 
     @Override
     public void prepare() throws IOException, InterruptedException {
+        if (LocalServer.runningAsRoot()) {
+            requireTraversableByServerUser(home);
+        }
         Path binaries = home.resolve("binaries");
         if (!Files.isExecutable(binaries.resolve("bin/postgres"))) {
             Files.createDirectories(binaries);
@@ -98,6 +103,17 @@ record PostgresServer(Path home, Ports ports, Distributions distributions) imple
         return LocalServer.runningAsRoot()
                 ? List.of("setpriv", "--reuid=" + UNPRIVILEGED_ID, "--regid=" + UNPRIVILEGED_ID, "--clear-groups")
                 : List.of();
+    }
+
+    /** As root the server runs as uid 65534, which must be able to enter every folder above its own. */
+    private void requireTraversableByServerUser(Path dir) throws IOException {
+        for (Path folder = dir.toAbsolutePath().getParent(); folder != null; folder = folder.getParent()) {
+            if (!Files.getPosixFilePermissions(folder).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                throw new ServerStartException(kind(), "PostgreSQL refuses to run as root, so local-stack runs it as nobody (uid "
+                        + UNPRIVILEGED_ID + "), who cannot enter " + folder + " (" + PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))
+                        + "). Run as a non-root user, choose a state folder below world-traversable folders, or allow it: chmod o+x " + folder);
+            }
+        }
     }
 
     private void run(List<String> command, String what) throws IOException, InterruptedException {

@@ -12,6 +12,11 @@ public final class ServerStartException extends LocalStackException {
         this.server = server;
     }
 
+    ServerStartException(ServerKind server, String reason) {
+        super(server.displayName() + " did not start: " + reason);
+        this.server = server;
+    }
+
     ServerStartException(ServerKind server, String reason, Throwable cause) {
         super(server.displayName() + " did not start: " + reason, cause);
         this.server = server;

@@ -28,6 +28,7 @@ public final class PipelineCommand {
               status          each server's PID, port and health (exit code 1 if one is not healthy)
               logs <server>   the last lines of a server's log (kafka, schema-registry, cassandra, postgres)
               down            stop everything 'up' started
+            state folder: PIPELINE_STATE_DIR (default .local-stack/)
             ports: KAFKA_PORT, KAFKA_CONTROLLER_PORT, SCHEMA_REGISTRY_PORT, CASSANDRA_PORT, CASSANDRA_STORAGE_PORT, POSTGRES_PORT
             """;
 
@@ -42,7 +43,10 @@ public final class PipelineCommand {
             System.err.print(USAGE);
             System.exit(2);
         }
-        PipelineCommand command = new PipelineCommand(Distributions.locate().repositoryRoot().resolve(".local-stack"));
+        String stateDir = System.getenv("PIPELINE_STATE_DIR");
+        PipelineCommand command = new PipelineCommand(stateDir != null && !stateDir.isBlank()
+                ? Path.of(stateDir).toAbsolutePath()
+                : Distributions.locate().repositoryRoot().resolve(".local-stack"));
         try {
             int exit = switch (args[0]) {
                 case "up" -> command.up();
