@@ -43,6 +43,11 @@ record CassandraServer(Path home, Ports ports, Distributions distributions) impl
             "--add-opens", "java.base/java.util=ALL-UNNAMED");
 
     @Override
+    public int clientPort() {
+        return ports.cassandra();
+    }
+
+    @Override
     public ServerKind kind() {
         return ServerKind.CASSANDRA;
     }

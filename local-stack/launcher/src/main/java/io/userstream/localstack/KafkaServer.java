@@ -14,6 +14,11 @@ import org.apache.kafka.common.Uuid;
 record KafkaServer(Path home, Ports ports, Distributions distributions) implements LocalServer {
 
     @Override
+    public int clientPort() {
+        return ports.kafka();
+    }
+
+    @Override
     public ServerKind kind() {
         return ServerKind.KAFKA;
     }

@@ -13,6 +13,9 @@ sealed interface LocalServer permits KafkaServer, RegistryServer, CassandraServe
 
     ServerKind kind();
 
+    /** The port clients connect to. */
+    int clientPort();
+
     /** This server's folder under the stack's state folder: data, configuration and log. */
     Path home();
 

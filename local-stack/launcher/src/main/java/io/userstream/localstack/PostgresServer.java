@@ -24,6 +24,11 @@ record PostgresServer(Path home, Ports ports, Distributions distributions) imple
     private static final String UNPRIVILEGED_ID = "65534";
 
     @Override
+    public int clientPort() {
+        return ports.postgres();
+    }
+
+    @Override
     public ServerKind kind() {
         return ServerKind.POSTGRES;
     }

@@ -23,6 +23,11 @@ record RegistryServer(Path home, Ports ports, Distributions distributions) imple
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Override
+    public int clientPort() {
+        return ports.registry();
+    }
+
+    @Override
     public ServerKind kind() {
         return ServerKind.REGISTRY;
     }

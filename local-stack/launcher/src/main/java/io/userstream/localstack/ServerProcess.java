@@ -97,7 +97,8 @@ final class ServerProcess {
             if (!handle.isAlive()) {
                 throw new ServerStartException(server.kind(), "the process exited", server.logFile(), tail(server.logFile()));
             }
-            if (server.answers()) {
+            // A protocol client is only worth creating once something listens (and stays quiet until then).
+            if (Ports.isListening(server.clientPort()) && server.answers()) {
                 return;
             }
             sleep(POLL);
