@@ -1,0 +1,196 @@
+"""user_automation: start an ingestion, wait for it, and prove every published user was delivered.
+
+The seeds this replaces looped for 60 seconds and reported success while nothing arrived. This DAG
+fails loudly, with the numbers, unless every user ingest-service published is accounted for in the
+user store (stored, or dead-lettered by the stream processor with a reason).
+
+Hosts come from the Airflow Connections ``ingest_api`` and ``user_store_api`` (for example
+``AIRFLOW_CONN_INGEST_API=http://127.0.0.1:8082``); nothing here names a host.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pendulum
+import requests
+from airflow.providers.http.hooks.http import HttpHook
+from airflow.sdk import Param, PokeReturnValue, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
+
+log = logging.getLogger(__name__)
+
+INGEST_CONN_ID = "ingest_api"
+USER_STORE_CONN_ID = "user_store_api"
+
+# Settings, from the environment so deployments need no code change.
+SCHEDULE = os.environ.get("USER_AUTOMATION_SCHEDULE", "@daily")
+POKE_SECONDS = int(os.environ.get("USER_AUTOMATION_POKE_SECONDS", "10"))
+INGESTION_TIMEOUT_SECONDS = int(os.environ.get("USER_AUTOMATION_INGESTION_TIMEOUT_SECONDS", str(6 * 3600)))
+DELIVERY_TIMEOUT_SECONDS = int(os.environ.get("USER_AUTOMATION_DELIVERY_TIMEOUT_SECONDS", "600"))
+HTTP_RETRIES = int(os.environ.get("USER_AUTOMATION_HTTP_RETRIES", "3"))
+HTTP_RETRY_DELAY_SECONDS = float(os.environ.get("USER_AUTOMATION_HTTP_RETRY_DELAY_SECONDS", "10"))
+
+HTTP_TASK_ARGS: dict[str, Any] = {
+    # A 5xx or a refused connection may pass; a 4xx will not (see call_api).
+    "retries": HTTP_RETRIES,
+    "retry_delay": timedelta(seconds=HTTP_RETRY_DELAY_SECONDS),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=5),
+}
+
+
+class ServiceRejected(AirflowFailException):
+    """A 4xx from one of our services: the request is wrong and retrying will not help."""
+
+
+class ServiceUnavailable(AirflowException):
+    """A 5xx, a timeout or a refused connection: worth retrying with backoff."""
+
+
+def call_api(conn_id: str, method: str, endpoint: str, body: dict | None = None,
+             headers: dict | None = None) -> dict:
+    """One JSON call to a service through its Airflow Connection, with failures typed for retry."""
+    hook = HttpHook(method=method, http_conn_id=conn_id)
+    all_headers = {"Accept": "application/json, application/problem+json"}
+    if body is not None:
+        all_headers["Content-Type"] = "application/json"
+    all_headers.update(headers or {})
+    try:
+        response = hook.run(endpoint, data=json.dumps(body) if body is not None else None,
+                            headers=all_headers, extra_options={"check_response": False, "timeout": 30})
+    except (requests.ConnectionError, requests.Timeout) as error:
+        raise ServiceUnavailable(f"{method} {conn_id}{endpoint}: {error}") from error
+    if 400 <= response.status_code < 500:
+        raise ServiceRejected(f"{method} {conn_id}{endpoint} answered {response.status_code}: {response.text}")
+    if response.status_code >= 500:
+        raise ServiceUnavailable(f"{method} {conn_id}{endpoint} answered {response.status_code}: {response.text}")
+    return response.json() if response.content else {}
+
+
+def seed_for(params: dict, logical_date: datetime | None) -> str:
+    """The given seed, else one derived from the logical date: a re-run of a date fetches the same users."""
+    if params.get("seed"):
+        return str(params["seed"])
+    day = (logical_date or datetime.now(timezone.utc)).strftime("%Y-%m-%d")
+    return f"user_automation-{day}"
+
+
+def ingestion_request(params: dict, logical_date: datetime | None) -> dict:
+    body: dict[str, Any] = {"source": params["source"], "count": int(params["count"]),
+                            "seed": seed_for(params, logical_date)}
+    if params.get("nationalities"):
+        body["nationalities"] = params["nationalities"]
+    return body
+
+
+@dag(
+    dag_id="user_automation",
+    description="Ingest users through ingest-service and verify every one reached the user store.",
+    schedule=SCHEDULE,
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["userstream"],
+    params={
+        "count": Param(1000, type="integer", minimum=1, maximum=1_000_000,
+                       description="Users to ingest (1..1,000,000)."),
+        "source": Param("randomuser", type="string", enum=["randomuser", "faker"],
+                        description="randomuser.me API or the offline Datafaker source."),
+        "seed": Param(None, type=["null", "string"],
+                      description="Seed for reproducible users; default derived from the logical date."),
+        "nationalities": Param(None, type=["null", "array"], items={"type": "string", "pattern": "^[A-Za-z]{2}$"},
+                               description="randomuser nationalities, e.g. [\"GB\", \"FR\"]; default all."),
+    },
+    default_args={"owner": "userstream"},
+)
+def user_automation():
+
+    @task(**HTTP_TASK_ARGS)
+    def check_services() -> dict:
+        """Both services must be UP before anything starts."""
+        states = {}
+        for conn_id in (INGEST_CONN_ID, USER_STORE_CONN_ID):
+            health = call_api(conn_id, "GET", "/actuator/health")
+            states[conn_id] = health.get("status")
+            if health.get("status") != "UP":
+                raise ServiceUnavailable(f"{conn_id} health is {health.get('status')}: {health}")
+        log.info("services healthy: %s", states)
+        return states
+
+    @task(**HTTP_TASK_ARGS)
+    def start_ingestion() -> dict:
+        """Starts the run; the Idempotency-Key makes a retried task return the same run, never a second one."""
+        context = get_current_context()
+        body = ingestion_request(context["params"], context.get("logical_date"))
+        key = f"{context['dag'].dag_id}:{context['run_id']}"
+        run = call_api(INGEST_CONN_ID, "POST", "/api/v1/ingestions", body, {"Idempotency-Key": key})
+        log.info("ingestion %s started: %s (Idempotency-Key %s)", run.get("id"), body, key)
+        return run
+
+    @task.sensor(poke_interval=POKE_SECONDS, timeout=INGESTION_TIMEOUT_SECONDS, mode="reschedule", **HTTP_TASK_ARGS)
+    def wait_for_ingestion(run: dict) -> PokeReturnValue:
+        """Frees the worker slot between polls (reschedule mode)."""
+        current = call_api(INGEST_CONN_ID, "GET", f"/api/v1/ingestions/{run['id']}")
+        status = current.get("status")
+        log.info("ingestion %s %s: fetched %s, published %s, failed %s of %s", run["id"], status,
+                 current.get("fetched"), current.get("published"), current.get("failed"), current.get("requested"))
+        if status == "FAILED":
+            raise AirflowFailException(
+                f"ingestion {run['id']} FAILED: {current.get('lastError')} (requested {current.get('requested')}, "
+                f"fetched {current.get('fetched')}, published {current.get('published')}, failed {current.get('failed')})")
+        return PokeReturnValue(is_done=status == "SUCCEEDED", xcom_value=current)
+
+    @task.sensor(poke_interval=POKE_SECONDS, timeout=DELIVERY_TIMEOUT_SECONDS + 3600, mode="reschedule", **HTTP_TASK_ARGS)
+    def verify_delivery(run: dict) -> PokeReturnValue:
+        """Every published user must be stored (or dead-lettered with a reason) within the delivery timeout."""
+        published = int(run.get("published") or 0)
+        delivery = call_api(USER_STORE_CONN_ID, "GET", f"/api/v1/ingestions/{run['id']}/delivery")
+        stored = int(delivery.get("stored") or 0)
+        dead_lettered = int(delivery.get("deadLettered") or 0)
+        log.info("run %s: stored %d + dead-lettered %d of %d published", run["id"], stored, dead_lettered, published)
+        if stored + dead_lettered >= published:
+            return PokeReturnValue(is_done=True, xcom_value={**delivery, "published": published})
+        finished = run.get("finishedAt")
+        deadline = (datetime.fromisoformat(finished.replace("Z", "+00:00")) if finished else datetime.now(timezone.utc)) \
+            + timedelta(seconds=DELIVERY_TIMEOUT_SECONDS)
+        if datetime.now(timezone.utc) > deadline:
+            raise AirflowFailException(
+                f"delivery incomplete for run {run['id']} after {DELIVERY_TIMEOUT_SECONDS} s: "
+                f"stored {stored} + dead-lettered {dead_lettered} of {published} published "
+                f"({published - stored - dead_lettered} missing)")
+        return PokeReturnValue(is_done=False)
+
+    @task
+    def summarize(run: dict, delivery: dict) -> dict:
+        started, finished = run.get("startedAt"), run.get("finishedAt")
+        duration = None
+        if started and finished:
+            duration = (datetime.fromisoformat(finished.replace("Z", "+00:00"))
+                        - datetime.fromisoformat(started.replace("Z", "+00:00"))).total_seconds()
+        summary = {
+            "runId": run.get("id"),
+            "requested": run.get("requested"),
+            "fetched": run.get("fetched"),
+            "published": run.get("published"),
+            "failedAtIngest": run.get("failed"),
+            "stored": delivery.get("stored"),
+            "deadLettered": delivery.get("deadLettered", 0),
+            "ingestSeconds": duration,
+        }
+        log.info("user_automation summary: %s", summary)
+        return summary
+
+    checked = check_services()
+    started = start_ingestion()
+    checked >> started
+    finished = wait_for_ingestion(started)
+    delivered = verify_delivery(finished)
+    summarize(finished, delivered)
+
+
+user_automation()
