@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How to prepare, run and probe one kind of server. The process itself is handled by
  * {@link ServerProcess}; implementations only describe it.
  */
-sealed interface LocalServer permits KafkaServer, RegistryServer, CassandraServer, PostgresServer {
+sealed interface LocalServer permits KafkaServer, RegistryServer, CassandraServer, PostgresServer, AirflowServer {
 
     ServerKind kind();
 
@@ -21,6 +22,11 @@ sealed interface LocalServer permits KafkaServer, RegistryServer, CassandraServe
 
     default Path logFile() {
         return home().resolve(kind().displayName() + ".log");
+    }
+
+    /** Servers that must answer before this one starts. */
+    default Set<ServerKind> requires() {
+        return Set.of();
     }
 
     /** One-time set-up of the data folder (format, initdb, configuration files); a no-op when already done. */

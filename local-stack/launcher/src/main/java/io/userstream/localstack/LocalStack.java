@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -50,6 +50,7 @@ public final class LocalStack implements AutoCloseable {
         servers.put(ServerKind.REGISTRY, new RegistryServer(home(ServerKind.REGISTRY), ports, distributions));
         servers.put(ServerKind.CASSANDRA, new CassandraServer(home(ServerKind.CASSANDRA), ports, distributions));
         servers.put(ServerKind.POSTGRES, new PostgresServer(home(ServerKind.POSTGRES), ports, distributions));
+        servers.put(ServerKind.AIRFLOW, new AirflowServer(home(ServerKind.AIRFLOW), ports, distributions));
         for (LocalServer server : servers.values()) {
             ServerProcess.adopt(server).ifPresent(process -> running.put(server.kind(), process));
         }
@@ -73,6 +74,7 @@ public final class LocalStack implements AutoCloseable {
      */
     public synchronized LocalStack start(Set<ServerKind> kinds) {
         List<LocalServer> toStart = kinds.stream()
+                .sorted()
                 .filter(kind -> !isRunning(kind))
                 .map(servers::get)
                 .toList();
@@ -90,28 +92,38 @@ public final class LocalStack implements AutoCloseable {
         }
         ExecutorService pool = Executors.newFixedThreadPool(toStart.size());
         try {
-            List<Future<ServerProcess>> starts = new ArrayList<>();
+            // Each server starts as soon as the servers it requires answer (ServerKind lists requirements first).
+            Map<ServerKind, CompletableFuture<ServerProcess>> starts = new EnumMap<>(ServerKind.class);
             for (LocalServer server : toStart) {
-                starts.add(pool.submit(() -> startOne(server)));
+                List<CompletableFuture<ServerProcess>> required = new ArrayList<>();
+                for (ServerKind requirement : server.requires()) {
+                    if (starts.containsKey(requirement)) {
+                        required.add(starts.get(requirement));
+                    } else if (!isRunning(requirement)) {
+                        throw new IllegalArgumentException(server.kind().displayName() + " needs "
+                                + requirement.displayName() + " running; start them together");
+                    }
+                }
+                starts.put(server.kind(), CompletableFuture.allOf(required.toArray(CompletableFuture[]::new))
+                        .thenApplyAsync(ignored -> startOne(server), pool));
             }
             List<RuntimeException> failures = new ArrayList<>();
-            for (Future<ServerProcess> start : starts) {
+            for (CompletableFuture<ServerProcess> start : starts.values()) {
                 try {
-                    start.get();
-                } catch (ExecutionException e) {
-                    failures.add(e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause()));
+                    start.join();
+                } catch (CompletionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    if (!failures.contains(cause)) { // a dependent fails with its requirement's exception
+                        failures.add(cause);
+                    }
                 }
             }
             if (!failures.isEmpty()) {
-                toStart.forEach(server -> stop(server.kind()));
+                stopAll(toStart.stream().map(LocalServer::kind).toList());
                 RuntimeException first = failures.get(0);
                 failures.stream().skip(1).forEach(first::addSuppressed);
                 throw first;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            toStart.forEach(server -> stop(server.kind()));
-            throw new IllegalStateException("Interrupted while starting servers", e);
         } finally {
             pool.shutdownNow();
             if (hookForStartOnly) {
@@ -134,20 +146,31 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Stops every server this stack runs, in parallel. */
+    /** Stops every server this stack runs: in parallel, but a server before the ones it requires. */
     public void stopAll() {
-        List<Thread> stoppers = new ArrayList<>();
-        for (ServerKind kind : List.copyOf(running.keySet())) {
-            Thread stopper = new Thread(() -> stop(kind), "stop-" + kind.displayName());
-            stopper.start();
-            stoppers.add(stopper);
-        }
-        for (Thread stopper : stoppers) {
-            try {
-                stopper.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        stopAll(List.copyOf(running.keySet()));
+    }
+
+    private void stopAll(List<ServerKind> kinds) {
+        List<ServerKind> remaining = new ArrayList<>(kinds);
+        while (!remaining.isEmpty()) {
+            List<ServerKind> unneeded = remaining.stream()
+                    .filter(kind -> remaining.stream().noneMatch(other -> servers.get(other).requires().contains(kind)))
+                    .toList();
+            remaining.removeAll(unneeded);
+            List<Thread> stoppers = new ArrayList<>();
+            for (ServerKind kind : unneeded) {
+                Thread stopper = new Thread(() -> stop(kind), "stop-" + kind.displayName());
+                stopper.start();
+                stoppers.add(stopper);
+            }
+            for (Thread stopper : stoppers) {
+                try {
+                    stopper.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
@@ -214,10 +237,27 @@ public final class LocalStack implements AutoCloseable {
         return PostgresServer.USER;
     }
 
-    private ServerProcess startOne(LocalServer server) throws IOException, InterruptedException {
+    /** The Airflow UI and REST API. */
+    public String airflowUrl() {
+        return "http://127.0.0.1:" + ports.airflow();
+    }
+
+    /** The Airflow UI's admin login (user and generated password), once Airflow has started. */
+    public Optional<String> airflowLogin() {
+        return ((AirflowServer) servers.get(ServerKind.AIRFLOW)).login();
+    }
+
+    private ServerProcess startOne(LocalServer server) {
         long began = System.nanoTime();
-        Files.createDirectories(server.home());
-        server.prepare();
+        try {
+            Files.createDirectories(server.home());
+            server.prepare();
+        } catch (IOException e) {
+            throw new ServerStartException(server.kind(), "preparing " + server.home() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServerStartException(server.kind(), "interrupted while preparing", e);
+        }
         ServerProcess process = ServerProcess.start(server, detached);
         running.put(server.kind(), process);
         process.awaitReady(READY_TIMEOUT);

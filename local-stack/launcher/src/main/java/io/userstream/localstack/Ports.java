@@ -11,26 +11,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every port one stack binds on 127.0.0.1: the client port of each server plus the internal ones
- * (Kafka's controller listener, Cassandra's storage port).
+ * Every port one stack binds: the client port of each server plus the internal ones (Kafka's
+ * controller listener, Cassandra's storage port, Airflow's log servers).
  */
-public record Ports(int kafka, int kafkaController, int registry, int cassandra, int cassandraStorage, int postgres) {
+public record Ports(int kafka, int kafkaController, int registry, int cassandra, int cassandraStorage, int postgres,
+                    int airflow, int airflowWorkerLogs, int airflowTriggererLogs) {
 
     /** The Docker Compose host ports: what {@code ./pipeline up} uses unless told otherwise. */
     public static Ports defaults() {
-        return new Ports(9092, 9093, 8081, 9042, 7000, 5432);
+        return new Ports(9092, 9093, 8081, 9042, 7000, 5432, 8080, 8793, 8794);
     }
 
     /** Free ports picked by the OS, so tests never collide with a running {@code ./pipeline up}. */
     public static Ports ephemeral() {
-        // All six sockets stay open until every port is picked, so no port is handed out twice.
+        // All sockets stay open until every port is picked, so no port is handed out twice.
         List<ServerSocket> sockets = new ArrayList<>();
         try {
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < 9; i++) {
                 sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
             }
             int[] p = sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-            return new Ports(p[0], p[1], p[2], p[3], p[4], p[5]);
+            return new Ports(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]);
         } catch (IOException e) {
             throw new UncheckedIOException("No free port on 127.0.0.1", e);
         } finally {
@@ -52,7 +53,10 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
                 "SCHEMA_REGISTRY_PORT", String.valueOf(registry),
                 "CASSANDRA_PORT", String.valueOf(cassandra),
                 "CASSANDRA_STORAGE_PORT", String.valueOf(cassandraStorage),
-                "POSTGRES_PORT", String.valueOf(postgres));
+                "POSTGRES_PORT", String.valueOf(postgres),
+                "AIRFLOW_PORT", String.valueOf(airflow),
+                "AIRFLOW_WORKER_LOG_PORT", String.valueOf(airflowWorkerLogs),
+                "AIRFLOW_TRIGGERER_LOG_PORT", String.valueOf(airflowTriggererLogs));
     }
 
     /** Reads overrides such as {@code KAFKA_PORT=19092} from the given environment. */
@@ -64,7 +68,10 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
                 intOr(env, "SCHEMA_REGISTRY_PORT", d.registry),
                 intOr(env, "CASSANDRA_PORT", d.cassandra),
                 intOr(env, "CASSANDRA_STORAGE_PORT", d.cassandraStorage),
-                intOr(env, "POSTGRES_PORT", d.postgres));
+                intOr(env, "POSTGRES_PORT", d.postgres),
+                intOr(env, "AIRFLOW_PORT", d.airflow),
+                intOr(env, "AIRFLOW_WORKER_LOG_PORT", d.airflowWorkerLogs),
+                intOr(env, "AIRFLOW_TRIGGERER_LOG_PORT", d.airflowTriggererLogs));
     }
 
     public int clientPort(ServerKind kind) {
@@ -73,6 +80,7 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
             case REGISTRY -> registry;
             case CASSANDRA -> cassandra;
             case POSTGRES -> postgres;
+            case AIRFLOW -> airflow;
         };
     }
 
@@ -83,6 +91,7 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
             case REGISTRY -> new int[] {registry};
             case CASSANDRA -> new int[] {cassandra, cassandraStorage};
             case POSTGRES -> new int[] {postgres};
+            case AIRFLOW -> new int[] {airflow, airflowWorkerLogs, airflowTriggererLogs};
         };
     }
 

@@ -5,7 +5,9 @@ public enum ServerKind {
     KAFKA("kafka", 9092),
     REGISTRY("schema-registry", 8081),
     CASSANDRA("cassandra", 9042),
-    POSTGRES("postgres", 5432);
+    POSTGRES("postgres", 5432),
+    /** Airflow 3 (api-server with UI, scheduler, dag-processor, triggerer) on the local PostgreSQL. */
+    AIRFLOW("airflow", 8080);
 
     private final String displayName;
     private final int defaultPort;
@@ -31,6 +33,6 @@ public enum ServerKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("Unknown server '" + name + "'; known: kafka, schema-registry, cassandra, postgres");
+        throw new IllegalArgumentException("Unknown server '" + name + "'; known: kafka, schema-registry, cassandra, postgres, airflow");
     }
 }

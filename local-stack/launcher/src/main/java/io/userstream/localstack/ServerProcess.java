@@ -107,8 +107,12 @@ final class ServerProcess {
         throw new ServerStartException(server.kind(), "no answer within " + timeout.toSeconds() + " s", server.logFile(), tail(server.logFile()));
     }
 
-    /** Graceful stop, then SIGKILL after the grace period; removes the PID file. */
+    /**
+     * Graceful stop, then SIGKILL after the grace period; then any descendant the server left
+     * behind (Airflow's components, PostgreSQL's backends) is killed too. Removes the PID file.
+     */
     void stop(Duration grace) {
+        List<ProcessHandle> descendants = handle.descendants().toList();
         if (handle.isAlive()) {
             server.requestStop(handle);
             try {
@@ -116,6 +120,16 @@ final class ServerProcess {
             } catch (Exception e) {
                 handle.destroyForcibly();
                 handle.onExit().join();
+            }
+        }
+        // Children the server did not take down with it get SIGTERM, then SIGKILL after 10 s.
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy);
+        for (ProcessHandle orphan : descendants) {
+            try {
+                orphan.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                orphan.destroyForcibly();
+                orphan.onExit().join();
             }
         }
         try {

@@ -3,6 +3,8 @@ package io.userstream.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.userstream.localstack.test.LocalServers;
 import java.net.InetSocketAddress;
@@ -95,6 +97,10 @@ class LocalStackIT {
         try (CqlSession session = CqlSession.builder()
                 .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
                 .withLocalDatacenter(stack.cassandraLocalDatacenter())
+                // Schema changes wait for agreement; the 2 s default is short on a busy 2-core machine.
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
+                        .build())
                 .build()) {
             session.execute("CREATE KEYSPACE IF NOT EXISTS local_stack_it WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
             session.execute("CREATE TABLE IF NOT EXISTS local_stack_it.probe (id uuid PRIMARY KEY, name text)");
@@ -121,8 +127,8 @@ class LocalStackIT {
     }
 
     @Test
-    void everyServerIsRunningAndListensOnLoopbackOnly(LocalStack stack) {
-        for (ServerKind kind : ServerKind.values()) {
+    void everyRequestedServerIsRunningAndListening(LocalStack stack) {
+        for (ServerKind kind : List.of(ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.CASSANDRA, ServerKind.POSTGRES)) {
             assertThat(stack.isRunning(kind)).as(kind + " running").isTrue();
             assertThat(stack.pid(kind)).as(kind + " pid").isPresent();
             assertThat(Ports.isListening(stack.ports().clientPort(kind))).as(kind + " port").isTrue();

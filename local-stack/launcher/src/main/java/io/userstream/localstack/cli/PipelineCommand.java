@@ -24,12 +24,13 @@ public final class PipelineCommand {
 
     private static final String USAGE = """
             usage: ./pipeline <command>
-              up              start Kafka, the schema registry, Cassandra and PostgreSQL on 127.0.0.1 (they keep running)
+              up              start Kafka, the schema registry, Cassandra, PostgreSQL and Airflow on 127.0.0.1 (they keep running)
               status          each server's PID, port and health (exit code 1 if one is not healthy)
-              logs <server>   the last lines of a server's log (kafka, schema-registry, cassandra, postgres)
+              logs <server>   the last lines of a server's log (kafka, schema-registry, cassandra, postgres, airflow)
               down            stop everything 'up' started
             state folder: PIPELINE_STATE_DIR (default .local-stack/)
-            ports: KAFKA_PORT, KAFKA_CONTROLLER_PORT, SCHEMA_REGISTRY_PORT, CASSANDRA_PORT, CASSANDRA_STORAGE_PORT, POSTGRES_PORT
+            ports: KAFKA_PORT, KAFKA_CONTROLLER_PORT, SCHEMA_REGISTRY_PORT, CASSANDRA_PORT, CASSANDRA_STORAGE_PORT, POSTGRES_PORT,
+                   AIRFLOW_PORT, AIRFLOW_WORKER_LOG_PORT, AIRFLOW_TRIGGERER_LOG_PORT
             """;
 
     private final Path stateDir;
@@ -68,7 +69,7 @@ public final class PipelineCommand {
     private int up() throws IOException {
         long began = System.nanoTime();
         Ports ports = ports(true);
-        System.out.println("Starting Kafka, schema registry, Cassandra and PostgreSQL (state in " + stateDir + ") ...");
+        System.out.println("Starting Kafka, schema registry, Cassandra, PostgreSQL and Airflow (state in " + stateDir + ") ...");
         // Not closed: a detached stack's servers keep running until ./pipeline down.
         LocalStack stack = LocalStack.detached(stateDir, ports, System.out::println);
         stack.start(EnumSet.allOf(ServerKind.class));
@@ -80,6 +81,8 @@ public final class PipelineCommand {
                 + " (datacenter " + stack.cassandraLocalDatacenter() + ")");
         System.out.println("  PostgreSQL                       " + stack.postgresJdbcUrl("postgres")
                 + " (user " + stack.postgresUsername() + ", no password)");
+        System.out.println("  Airflow UI                       " + stack.airflowUrl()
+                + " (login " + stack.airflowLogin().orElse("admin / see .local-stack/airflow/simple_auth_manager_passwords.json.generated") + ")");
         System.out.println("Check them with ./pipeline status; stop them with ./pipeline down.");
         return 0;
     }

@@ -28,20 +28,25 @@ class PipelineCommandIT {
     private final Path stateDir = StateDirs.newUnderTarget();
 
     @Test
-    void upStatusDownLeavesNoProcessAndNoListeningPort() throws Exception {
+    void upStatusDownLeavesNoProcessNoChildAndNoListeningPort() throws Exception {
         Result up = pipeline("up");
         assertThat(up.exitCode()).as(up.output()).isZero();
-        assertThat(up.output()).contains("All servers up", "kafka ready", "schema-registry ready", "cassandra ready", "postgres ready");
+        assertThat(up.output()).contains("All servers up", "kafka ready", "schema-registry ready", "cassandra ready",
+                "postgres ready", "airflow ready", "Airflow UI", "login admin / ");
         Set<Long> pids = recordedPids();
-        assertThat(pids).hasSize(4);
+        assertThat(pids).hasSize(5);
+        Set<Long> children = new HashSet<>();
+        pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> children.add(d.pid()))));
 
         Result status = pipeline("status");
         assertThat(status.exitCode()).as(status.output()).isZero();
-        assertThat(status.output().lines().filter(line -> line.endsWith("healthy"))).hasSize(4);
+        assertThat(status.output().lines().filter(line -> line.endsWith("healthy"))).hasSize(5);
 
         Result down = pipeline("down");
         assertThat(down.exitCode()).as(down.output()).isZero();
         assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).as("pid " + pid).isFalse());
+        assertThat(children).as("children of the servers").isNotEmpty()
+                .allSatisfy(pid -> assertThat(alive(pid)).as("child pid " + pid).isFalse());
         for (ServerKind kind : ServerKind.values()) {
             for (int port : ports.boundBy(kind)) {
                 assertThat(Ports.isListening(port)).as(kind + " port " + port).isFalse();

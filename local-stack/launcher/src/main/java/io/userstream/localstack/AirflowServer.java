@@ -1,0 +1,143 @@
+package io.userstream.localstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Airflow 3 as {@code airflow standalone} (api-server and UI, scheduler, dag-processor, triggerer)
+ * from the project's virtualenv, with the local PostgreSQL as its metadata database and
+ * {@code airflow/dags} as its DAG folder. The DAG reaches our services through the Connections
+ * {@code ingest_api} and {@code user_store_api}, set here by environment.
+ */
+record AirflowServer(Path home, Ports ports, Distributions distributions) implements LocalServer {
+
+    static final String DATABASE = "airflow";
+    static final String ADMIN_USER = "admin";
+    // The services' default ports (see README); the DAG's Connections point at them.
+    private static final String INGEST_API = "http://127.0.0.1:8082";
+    private static final String USER_STORE_API = "http://127.0.0.1:8083";
+    private static final Pattern PASSWORD = Pattern.compile("\"" + ADMIN_USER + "\"\\s*:\\s*\"([^\"]+)\"");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Override
+    public int clientPort() {
+        return ports.airflow();
+    }
+
+    @Override
+    public ServerKind kind() {
+        return ServerKind.AIRFLOW;
+    }
+
+    @Override
+    public Set<ServerKind> requires() {
+        return Set.of(ServerKind.POSTGRES);
+    }
+
+    @Override
+    public void prepare() throws IOException, InterruptedException {
+        Files.createDirectories(home);
+        Process venv = new ProcessBuilder(airflowDir().resolve("venv.sh").toString())
+                .redirectError(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!venv.waitFor(20, TimeUnit.MINUTES) || venv.exitValue() != 0) {
+            venv.destroyForcibly();
+            throw new ServerStartException(kind(), "preparing the virtualenv (airflow/venv.sh) failed", logFile(), ServerProcess.tail(logFile()));
+        }
+        createMetadataDatabase();
+    }
+
+    @Override
+    public List<String> command() {
+        return List.of(airflowDir().resolve(".venv/bin/airflow").toString(), "standalone");
+    }
+
+    @Override
+    public Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        // standalone starts its components as `airflow ...` found on PATH.
+        env.put("PATH", airflowDir().resolve(".venv/bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("AIRFLOW_HOME", home.toString());
+        env.put("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+                "postgresql+psycopg2://" + PostgresServer.USER + "@127.0.0.1:" + ports.postgres() + "/" + DATABASE);
+        env.put("AIRFLOW__CORE__DAGS_FOLDER", airflowDir().resolve("dags").toString());
+        env.put("AIRFLOW__CORE__LOAD_EXAMPLES", "False");
+        env.put("AIRFLOW__CORE__EXECUTOR", "LocalExecutor");
+        env.put("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS", ADMIN_USER + ":admin");
+        env.put("AIRFLOW__API__HOST", "127.0.0.1");
+        env.put("AIRFLOW__API__PORT", Integer.toString(ports.airflow()));
+        env.put("AIRFLOW__API__BASE_URL", "http://127.0.0.1:" + ports.airflow());
+        env.put("AIRFLOW__CORE__EXECUTION_API_SERVER_URL", "http://127.0.0.1:" + ports.airflow() + "/execution/");
+        env.put("AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT", Integer.toString(ports.airflowWorkerLogs()));
+        env.put("AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT", Integer.toString(ports.airflowTriggererLogs()));
+        env.put("AIRFLOW_CONN_INGEST_API", System.getenv().getOrDefault("INGEST_API_URL", INGEST_API));
+        env.put("AIRFLOW_CONN_USER_STORE_API", System.getenv().getOrDefault("USER_STORE_API_URL", USER_STORE_API));
+        return env;
+    }
+
+    /** Ready when the API answers and reports its scheduler healthy. */
+    @Override
+    public boolean answers() {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.airflow() + "/api/v2/monitor/health"))
+                .timeout(Duration.ofSeconds(3))
+                .GET()
+                .build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200
+                    && response.body().replace(" ", "").contains("\"scheduler\":{\"status\":\"healthy\"");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** "admin / password": Airflow's simple auth manager generates the password on first start. */
+    Optional<String> login() {
+        Path passwords = home.resolve("simple_auth_manager_passwords.json.generated");
+        try {
+            Matcher matcher = PASSWORD.matcher(Files.readString(passwords));
+            return matcher.find() ? Optional.of(ADMIN_USER + " / " + matcher.group(1)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void createMetadataDatabase() {
+        String url = "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/postgres";
+        try (Connection connection = DriverManager.getConnection(url, PostgresServer.USER, "");
+             PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, DATABASE);
+            if (!exists.executeQuery().next()) {
+                connection.createStatement().execute("CREATE DATABASE " + DATABASE);
+            }
+        } catch (SQLException e) {
+            throw new ServerStartException(kind(), "could not create its metadata database in PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    private Path airflowDir() {
+        return distributions.repositoryRoot().resolve("airflow");
+    }
+}
