@@ -16,6 +16,11 @@ if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)
   exit 1
 fi
 
+# One installer at a time (./pipeline up and the tests may both get here).
+mkdir -p "$here/.venv-lock" 2>/dev/null || true
+exec 9>"$here/.venv-lock/lock"
+flock 9
+
 stamp="$venv/.installed-$(cat "$here/requirements-test.txt" "$here/requirements.txt" "$here/constraints.txt" | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "airflow: installing the pinned requirements into $venv (first run: about a minute) ..." >&2
