@@ -2,8 +2,16 @@ package io.userstream.store;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
+/**
+ * Consumes processed users and stats from Kafka, stores them in Cassandra and serves them over REST.
+ * Stages, in the direction data moves: {@code schema} (keyspace migrations), {@code consume}
+ * (Kafka batches, decoding, dead letters), {@code write} (idempotent Cassandra upserts),
+ * {@code query} (reactive reads) and {@code api} (HTTP).
+ */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class UserStoreServiceApplication {
 
     public static void main(String[] args) {

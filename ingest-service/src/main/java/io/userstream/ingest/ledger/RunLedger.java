@@ -1,0 +1,206 @@
+package io.userstream.ingest.ledger;
+
+import io.userstream.ingest.fetch.SourceKind;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The PostgreSQL record of every run and every acknowledged page. Blocking: call it off the event loop. */
+@Repository
+public class RunLedger {
+
+    private static final String SELECT_RUN = """
+            select r.*, (select count(*) from ingestion_page p where p.run_id = r.id) as pages_done
+            from ingestion_run r
+            """;
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    public RunLedger(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /**
+     * Records a new PENDING run, or returns the run already recorded under the same idempotency key.
+     *
+     * @return the run and whether this call created it
+     */
+    public Created create(NewRun run) {
+        UUID id = UUID.randomUUID();
+        try {
+            jdbc.sql("""
+                    insert into ingestion_run (id, idempotency_key, source, requested, batch_size, seed, nationalities,
+                                               status, created_at)
+                    values (:id, :key, :source, :requested, :batchSize, :seed, :nationalities, 'PENDING', :now)
+                    """)
+                    .param("id", id)
+                    .param("key", run.idempotencyKey())
+                    .param("source", run.source().id())
+                    .param("requested", run.requested())
+                    .param("batchSize", run.batchSize())
+                    .param("seed", run.seed())
+                    .param("nationalities", String.join(",", run.nationalities()))
+                    .param("now", now())
+                    .update();
+            return new Created(find(id).orElseThrow(), true);
+        } catch (DuplicateKeyException sameKey) {
+            return new Created(findByIdempotencyKey(run.idempotencyKey()).orElseThrow(() -> sameKey), false);
+        }
+    }
+
+    public record Created(IngestionRun run, boolean isNew) {
+    }
+
+    public Optional<IngestionRun> find(UUID id) {
+        return jdbc.sql(SELECT_RUN + " where r.id = :id").param("id", id).query(RunLedger::run).optional();
+    }
+
+    public Optional<IngestionRun> findByIdempotencyKey(String key) {
+        return jdbc.sql(SELECT_RUN + " where r.idempotency_key = :key").param("key", key).query(RunLedger::run).optional();
+    }
+
+    public List<IngestionRun> recent(int limit) {
+        return jdbc.sql(SELECT_RUN + " order by r.created_at desc limit :limit").param("limit", limit)
+                .query(RunLedger::run).list();
+    }
+
+    public Set<Integer> pagesDone(UUID runId) {
+        return new HashSet<>(jdbc.sql("select page_number from ingestion_page where run_id = :id")
+                .param("id", runId).query(Integer.class).list());
+    }
+
+    /** PENDING or FAILED → RUNNING; false if the run was in another state (e.g. resumed twice at once). */
+    public boolean markRunning(UUID runId, Set<RunStatus> from) {
+        return jdbc.sql("""
+                update ingestion_run set status = 'RUNNING', started_at = :now, finished_at = null
+                where id = :id and status in (:from)
+                """)
+                .param("id", runId).param("now", now())
+                .param("from", from.stream().map(Enum::name).toList())
+                .update() == 1;
+    }
+
+    /** PENDING or FAILED → PENDING again, for a resume accepted but not started yet. */
+    public boolean markPendingForResume(UUID runId) {
+        return jdbc.sql("update ingestion_run set status = 'PENDING', last_error = null, finished_at = null "
+                        + "where id = :id and status = 'FAILED'")
+                .param("id", runId).update() == 1;
+    }
+
+    /**
+     * Records a page as done and adds its numbers to the run, once: a page completed twice (a resumed
+     * run republishing a page whose checkpoint was lost) counts once.
+     */
+    public void completePage(UUID runId, CompletedPage page) {
+        transactions.executeWithoutResult(status -> {
+            int inserted = jdbc.sql("""
+                    insert into ingestion_page (run_id, page_number, fetched, published, failed, completed_at)
+                    values (:id, :page, :fetched, :published, :failed, :now)
+                    on conflict do nothing
+                    """)
+                    .param("id", runId).param("page", page.number()).param("fetched", page.fetched())
+                    .param("published", page.published()).param("failed", page.failures().size()).param("now", now())
+                    .update();
+            if (inserted == 0) {
+                return;
+            }
+            for (CompletedPage.Failure failure : page.failures()) {
+                jdbc.sql("""
+                        insert into ingestion_failure (run_id, page_number, position, reason)
+                        values (:id, :page, :position, :reason) on conflict do nothing
+                        """)
+                        .param("id", runId).param("page", page.number()).param("position", failure.position())
+                        .param("reason", failure.reason()).update();
+            }
+            jdbc.sql("""
+                    update ingestion_run set fetched = fetched + :fetched, published = published + :published,
+                                             failed = failed + :failed
+                    where id = :id
+                    """)
+                    .param("id", runId).param("fetched", page.fetched()).param("published", page.published())
+                    .param("failed", page.failures().size()).update();
+        });
+    }
+
+    /** RUNNING → SUCCEEDED, only if every page is recorded done. */
+    public boolean markSucceeded(UUID runId, int pageCount) {
+        return jdbc.sql("""
+                update ingestion_run set status = 'SUCCEEDED', last_error = null, finished_at = :now
+                where id = :id and status = 'RUNNING'
+                  and (select count(*) from ingestion_page where run_id = :id) = :pages
+                """)
+                .param("id", runId).param("now", now()).param("pages", pageCount).update() == 1;
+    }
+
+    public void markFailed(UUID runId, String error) {
+        jdbc.sql("update ingestion_run set status = 'FAILED', last_error = :error, finished_at = :now where id = :id")
+                .param("id", runId).param("error", error).param("now", now()).update();
+    }
+
+    /** Start-up: runs a crashed instance left RUNNING or PENDING become FAILED (resumable). */
+    public int failInterruptedRuns() {
+        return jdbc.sql("""
+                update ingestion_run set status = 'FAILED', finished_at = :now,
+                       last_error = 'interrupted: the service stopped while the run was ' || status
+                where status in ('RUNNING', 'PENDING')
+                """)
+                .param("now", now()).update();
+    }
+
+    /** The users of a run that could not be published, with the reason, in page order. */
+    public List<FailedUser> failures(UUID runId, int limit) {
+        return jdbc.sql("""
+                select page_number, position, reason from ingestion_failure where run_id = :id
+                order by page_number, position limit :limit
+                """)
+                .param("id", runId).param("limit", limit)
+                .query((rs, n) -> new FailedUser(rs.getInt("page_number"), rs.getInt("position"), rs.getString("reason")))
+                .list();
+    }
+
+    private Timestamp now() {
+        return Timestamp.from(clock.instant());
+    }
+
+    private static IngestionRun run(ResultSet rs, int row) throws SQLException {
+        String nationalities = rs.getString("nationalities");
+        return new IngestionRun(
+                rs.getObject("id", UUID.class),
+                rs.getString("idempotency_key"),
+                SourceKind.fromId(rs.getString("source")),
+                rs.getInt("requested"),
+                rs.getInt("batch_size"),
+                rs.getString("seed"),
+                nationalities == null || nationalities.isEmpty() ? List.of() : Arrays.asList(nationalities.split(",")),
+                RunStatus.valueOf(rs.getString("status")),
+                rs.getLong("fetched"),
+                rs.getLong("published"),
+                rs.getLong("failed"),
+                rs.getString("last_error"),
+                instant(rs, "created_at"),
+                instant(rs, "started_at"),
+                instant(rs, "finished_at"),
+                rs.getInt("pages_done"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,72 @@
+package io.userstream.ingest.publish;
+
+import java.util.concurrent.CompletionException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.userstream.ingest.fetch.FetchedPage;
+import io.userstream.ingest.fetch.FetchedUser;
+import io.userstream.schema.UserCreated;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/** Sends the usable users of a page to the users_created topic, keyed by login uuid. */
+@Component
+public class UserPublisher {
+
+    private final KafkaTemplate<String, UserCreated> kafka;
+    private final String topic;
+    private final Counter published;
+
+    public UserPublisher(KafkaTemplate<String, UserCreated> kafka, PublishProperties properties, MeterRegistry meters) {
+        this.kafka = kafka;
+        this.topic = properties.topic();
+        this.published = Counter.builder("ingest.users.published")
+                .description("Users acknowledged by Kafka").register(meters);
+    }
+
+    /**
+     * Completes with the number of users acknowledged once Kafka acknowledged all of them, or
+     * exceptionally with a {@link PublishFailedException} if any send failed.
+     */
+    public CompletableFuture<Integer> publish(FetchedPage page) {
+        List<FetchedUser.Usable> users = page.usable();
+        List<CompletableFuture<?>> acks = new ArrayList<>(users.size());
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        for (FetchedUser.Usable usable : users) {
+            if (firstFailure.get() != null) {
+                // Kafka is failing (e.g. unreachable: every send would block for max.block.ms): stop here.
+                break;
+            }
+            UserCreated user = usable.user();
+            CompletableFuture<?> ack;
+            try {
+                ack = kafka.send(topic, user.getLogin().getUuid().toString(), user);
+            } catch (RuntimeException e) {
+                // e.g. the serializer could not reach the schema registry: the send never started.
+                ack = CompletableFuture.failedFuture(e);
+            }
+            ack.whenComplete((result, failure) -> {
+                if (failure != null) {
+                    firstFailure.compareAndSet(null, failure);
+                }
+            });
+            acks.add(ack);
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture<?>[]::new)).handle((ignored, failure) -> {
+            Throwable cause = firstFailure.get() != null ? firstFailure.get() : failure;
+            if (cause != null) {
+                while (cause instanceof CompletionException && cause.getCause() != null) {
+                    cause = cause.getCause();
+                }
+                throw new PublishFailedException("page " + page.spec().number()
+                        + ": Kafka did not acknowledge every user: " + cause, cause);
+            }
+            published.increment(acks.size());
+            return acks.size();
+        });
+    }
+}

@@ -1,0 +1,115 @@
+package io.userstream.ingest.run;
+
+import java.util.concurrent.SynchronousQueue;
+import io.userstream.ingest.ledger.FailedUser;
+import io.userstream.ingest.ledger.IngestionRun;
+import io.userstream.ingest.ledger.InterruptedRunRecovery;
+import io.userstream.ingest.ledger.NewRun;
+import io.userstream.ingest.ledger.RunLedger;
+import io.userstream.ingest.ledger.RunStatus;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Service;
+
+/**
+ * Starts, resumes and reports runs. Runs execute on their own threads (never the event loop); the
+ * ledger is the source of truth for their state. Blocking: call it from a blocking-capable scheduler.
+ */
+@Service
+public class IngestionService implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestionService.class);
+
+    private final RunLedger ledger;
+    private final RunExecution execution;
+    private final RunProperties properties;
+    private final ThreadPoolExecutor runThreads;
+
+    // InterruptedRunRecovery is a parameter so that recovery has happened before any run can start.
+    public IngestionService(RunLedger ledger, RunExecution execution, RunProperties properties,
+                            InterruptedRunRecovery recoveredFirst) {
+        this.ledger = ledger;
+        this.execution = execution;
+        this.properties = properties;
+        AtomicInteger threads = new AtomicInteger();
+        this.runThreads = new ThreadPoolExecutor(properties.concurrentRuns(), properties.concurrentRuns(),
+                0, TimeUnit.MILLISECONDS,
+                properties.queuedRuns() == 0 ? new SynchronousQueue<>()
+                        : new ArrayBlockingQueue<>(properties.queuedRuns()),
+                task -> new Thread(task, "ingestion-run-" + threads.incrementAndGet()));
+    }
+
+    /** Creates and schedules a run, or returns the run already created under the same idempotency key. */
+    public Started start(StartRequest request) {
+        String seed = request.seed() != null ? request.seed() : UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        int batchSize = request.batchSize() != null ? request.batchSize() : properties.defaultBatchSize();
+        List<String> nationalities = request.nationalities() == null ? List.of()
+                : request.nationalities().stream().map(n -> n.toUpperCase(Locale.ROOT)).distinct().toList();
+        RunLedger.Created created = ledger.create(new NewRun(request.source(), request.count(),
+                Math.min(batchSize, request.count()), seed, nationalities, request.idempotencyKey()));
+        if (created.isNew()) {
+            schedule(created.run().id(), RunStatus.PENDING);
+        }
+        return new Started(ledger.find(created.run().id()).orElseThrow(), created.isNew());
+    }
+
+    public record Started(IngestionRun run, boolean isNew) {
+    }
+
+    /** Schedules a FAILED run again; only pages not yet acknowledged are fetched and published. */
+    public IngestionRun resume(UUID id) {
+        IngestionRun run = find(id);
+        if (run.status() != RunStatus.FAILED || !ledger.markPendingForResume(id)) {
+            throw new RunNotResumableException(id, find(id).status());
+        }
+        schedule(id, RunStatus.PENDING);
+        return find(id);
+    }
+
+    public IngestionRun find(UUID id) {
+        return ledger.find(id).orElseThrow(() -> new RunNotFoundException(id));
+    }
+
+    public List<IngestionRun> recent(int limit) {
+        return ledger.recent(limit);
+    }
+
+    /** The unusable users of a run with their reasons (404 for an unknown run). */
+    public List<FailedUser> failures(UUID id, int limit) {
+        find(id);
+        return ledger.failures(id, limit);
+    }
+
+    public Optional<IngestionRun> findByIdempotencyKey(String key) {
+        return ledger.findByIdempotencyKey(key);
+    }
+
+    private void schedule(UUID id, RunStatus from) {
+        try {
+            runThreads.execute(() -> execution.execute(id, from));
+        } catch (RejectedExecutionException e) {
+            ledger.markFailed(id, "rejected: " + properties.concurrentRuns() + " runs executing and "
+                    + properties.queuedRuns() + " queued; resume this run later");
+        }
+    }
+
+    /** Interrupts running runs so they record themselves FAILED (resumable) while the ledger is still open. */
+    @Override
+    public void destroy() throws InterruptedException {
+        runThreads.shutdownNow();
+        if (!runThreads.awaitTermination(properties.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("Runs still executing after {}; the next start marks them FAILED (interrupted)",
+                    properties.shutdownGrace());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.userstream.store.consume;
+
+import io.userstream.schema.serde.AvroDeserializer;
+import io.userstream.schema.serde.AvroSerdeConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.RetryListener;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/** The decoder, the topics, and the error handler that retries a failed batch until it is stored. */
+@Configuration(proxyBeanMethods = false)
+class KafkaConsumerConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaConsumerConfiguration.class);
+
+    @Bean
+    RecordDecoder recordDecoder(KafkaProperties kafka, KafkaStoreProperties topics) {
+        Map<String, Object> config = new HashMap<>(kafka.getProperties());
+        config.put(AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
+        AvroDeserializer<Object> deserializer = new AvroDeserializer<>();
+        deserializer.configure(config, false);
+        return new RecordDecoder(deserializer, topics);
+    }
+
+    /**
+     * A batch listener's exception makes this handler pause the consumer (which keeps polling, so
+     * the group does not evict it), wait, and hand the same records in again, with no end: a
+     * Cassandra outage stalls consumption but loses nothing and never stops the consumer.
+     * Nothing reaches the recoverer, since the back-off never runs out.
+     */
+    @Bean
+    DefaultErrorHandler retryUntilStoredErrorHandler(KafkaStoreProperties properties) {
+        ExponentialBackOff backOff = new ExponentialBackOff(properties.retryInitialInterval().toMillis(), properties.retryMultiplier());
+        backOff.setMaxInterval(properties.retryMaxInterval().toMillis());
+        backOff.setMaxElapsedTime(Long.MAX_VALUE);
+        DefaultErrorHandler handler = new DefaultErrorHandler((record, e) -> {
+            throw new IllegalStateException("Retries of a batch ran out, which the back-off never allows", e);
+        }, backOff);
+        handler.setRetryListeners(new RetryListener() {
+            @Override
+            public void failedDelivery(ConsumerRecord<?, ?> record, Exception e, int attempt) {
+                log.warn("Record {}-{}@{} not stored (attempt {}), retrying: {}", record.topic(), record.partition(),
+                        record.offset(), attempt, rootMessage(e));
+            }
+
+            @Override
+            public void failedDelivery(ConsumerRecords<?, ?> records, Exception e, int attempt) {
+                log.warn("Batch of {} records not stored (attempt {}), retrying: {}", records.count(), attempt, rootMessage(e));
+            }
+        });
+        return handler;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.toString();
+    }
+
+    @Bean
+    NewTopic usersProcessedTopic(KafkaStoreProperties properties) {
+        return topic(properties.usersTopic(), properties);
+    }
+
+    @Bean
+    NewTopic userStatsTopic(KafkaStoreProperties properties) {
+        return topic(properties.statsTopic(), properties);
+    }
+
+    @Bean
+    NewTopic deadLetterTopic(KafkaStoreProperties properties) {
+        return topic(properties.dlqTopic(), properties);
+    }
+
+    private static NewTopic topic(String name, KafkaStoreProperties properties) {
+        return TopicBuilder.name(name).partitions(properties.partitions()).replicas(properties.replicationFactor()).build();
+    }
+}

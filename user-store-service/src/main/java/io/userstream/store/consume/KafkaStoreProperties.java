@@ -1,0 +1,38 @@
+package io.userstream.store.consume;
+
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Topics and retry behaviour of the consumer ({@code userstream.store.kafka.*}).
+ *
+ * @param usersTopic           processed users to store
+ * @param statsTopic           windowed counts to store
+ * @param dlqTopic             where records that can never be stored go, with the reason in headers
+ * @param partitions           partitions of the topics, when this service creates them
+ * @param replicationFactor    replication factor of the topics, when this service creates them
+ * @param serviceName          value of the {@code dlq.service} header
+ * @param retryInitialInterval first wait before a failed batch is tried again
+ * @param retryMultiplier      growth of the wait after each failed try
+ * @param retryMaxInterval     longest wait between tries; tries go on until the batch is stored
+ * @param dlqSendTimeout       how long to wait for the broker to take dead letters
+ */
+@Validated
+@ConfigurationProperties("userstream.store.kafka")
+public record KafkaStoreProperties(
+        @NotBlank String usersTopic,
+        @NotBlank String statsTopic,
+        @NotBlank String dlqTopic,
+        @Min(1) int partitions,
+        @Min(1) short replicationFactor,
+        @NotBlank String serviceName,
+        @NotNull Duration retryInitialInterval,
+        @DecimalMin("1.0") double retryMultiplier,
+        @NotNull Duration retryMaxInterval,
+        @NotNull Duration dlqSendTimeout) {
+}

@@ -1,0 +1,41 @@
+package io.userstream.store.query;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.userstream.store.schema.CassandraStoreProperties;
+import io.userstream.store.schema.DataLayout;
+import io.userstream.store.schema.MigratedKeyspace;
+import java.time.Duration;
+import java.util.UUID;
+import org.springframework.data.cassandra.ReactiveSession;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** How many distinct users of an ingestion run are stored: the rows of its users_by_run shards. */
+@Component
+public class DeliveryQueries {
+
+    /** Counting a shard reads all its rows; a large run needs more than the default 2 s. */
+    private static final Duration COUNT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ReactiveSession reactive;
+    private final CassandraStoreProperties properties;
+    private final PreparedStatement countShard;
+
+    public DeliveryQueries(ReactiveSession reactive, CqlSession session, MigratedKeyspace keyspace, CassandraStoreProperties properties) {
+        this.reactive = reactive;
+        this.properties = properties;
+        this.countShard = session.prepare("SELECT COUNT(*) FROM " + keyspace.table("users_by_run") + " WHERE run_id = ? AND shard = ?");
+    }
+
+    public Mono<Long> storedUsers(UUID runId) {
+        return Flux.range(0, DataLayout.RUN_SHARDS)
+                .flatMap(shard -> reactive.execute(countShard.bind(runId, shard)
+                                .setConsistencyLevel(properties.readConsistency())
+                                .setTimeout(COUNT_TIMEOUT))
+                        .flatMap(result -> result.rows().next())
+                        .map(row -> row.getLong(0)), 4)
+                .reduce(0L, Long::sum);
+    }
+}

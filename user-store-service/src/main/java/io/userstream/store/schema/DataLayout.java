@@ -1,0 +1,34 @@
+package io.userstream.store.schema;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * How rows are spread over partitions. Writers and readers must agree on these, and changing one
+ * means rewriting the data, so they are constants and not settings.
+ */
+public final class DataLayout {
+
+    /** users_by_run is split into this many partitions per run, so a 1-million-user run stays ~60k rows a partition. */
+    public static final int RUN_SHARDS = 16;
+
+    private DataLayout() {
+    }
+
+    /** The users_by_run partition of a user: stable for a user id, spread evenly. */
+    public static int runShard(UUID userId) {
+        return Math.floorMod(userId.hashCode(), RUN_SHARDS);
+    }
+
+    /** users_by_country is partitioned by country and registration year (UTC). */
+    public static int registrationYear(Instant registeredAt) {
+        return registeredAt.atZone(ZoneOffset.UTC).getYear();
+    }
+
+    /** user_stats is partitioned by dimension, key and the UTC day of the window start. */
+    public static LocalDate statsDay(Instant windowStart) {
+        return LocalDate.ofInstant(windowStart, ZoneOffset.UTC);
+    }
+}

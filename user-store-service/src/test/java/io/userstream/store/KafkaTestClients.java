@@ -1,0 +1,65 @@
+package io.userstream.store;
+
+import io.userstream.localstack.LocalStack;
+import io.userstream.schema.serde.AvroSerializer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Real Kafka clients for tests: Avro and raw producers, and a check that the service consumed everything. */
+public final class KafkaTestClients {
+
+    public static final String GROUP = "user-store-it";
+
+    private KafkaTestClients() {
+    }
+
+    public static KafkaProducer<String, Object> avroProducer(LocalStack stack) {
+        AvroSerializer<Object> serializer = new AvroSerializer<>();
+        serializer.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), serializer);
+    }
+
+    public static KafkaProducer<String, byte[]> rawProducer(LocalStack stack) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Waits until the service's consumer group has committed up to the end of every partition of the topics. */
+    public static void awaitConsumed(LocalStack stack, Duration timeout, String... topics) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
+            while (true) {
+                Set<TopicPartition> partitions = admin.describeTopics(Set.of(topics)).allTopicNames().get().values().stream()
+                        .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                        .collect(Collectors.toSet());
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
+                        partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
+                        .partitionsToOffsetAndMetadata().get();
+                boolean done = ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
+                        || (committed.get(end.getKey()) != null && committed.get(end.getKey()).offset() >= end.getValue().offset()));
+                if (done) {
+                    return;
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("Consumer group " + GROUP + " did not catch up within " + timeout
+                            + ": end offsets " + ends + ", committed " + committed);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.userstream.store.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.userstream.localstack.LocalStack;
+import io.userstream.schema.StatsDimension;
+import io.userstream.schema.UserProcessed;
+import io.userstream.schema.UserStats;
+import io.userstream.store.KafkaTestClients;
+import io.userstream.store.StoreIntegrationTest;
+import io.userstream.store.TestUsers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+@StoreIntegrationTest
+class WritePathIT {
+
+    private static final Duration CONSUMED = Duration.ofSeconds(60);
+
+    @Autowired
+    CqlSession session;
+    @Autowired
+    WebTestClient http;
+
+    @Test
+    void sameRecordDeliveredTwiceIsOneRowAndCountsOnce(LocalStack stack) throws Exception {
+        UUID runId = UUID.randomUUID();
+        UUID userId = UUID.randomUUID();
+        UserProcessed user = TestUsers.user(userId, runId, "QA", "female", Instant.parse("2019-03-04T05:06:07Z"), "twice");
+        try (KafkaProducer<String, Object> producer = KafkaTestClients.avroProducer(stack)) {
+            producer.send(new ProducerRecord<>("users_processed", userId.toString(), user)).get();
+            KafkaTestClients.awaitConsumed(stack, CONSUMED, "users_processed");
+            assertThat(storedCount(runId)).isEqualTo(1);
+
+            producer.send(new ProducerRecord<>("users_processed", userId.toString(), user)).get();
+            KafkaTestClients.awaitConsumed(stack, CONSUMED, "users_processed");
+        }
+        assertThat(rows("SELECT user_id FROM userstream_it.users WHERE user_id = ?", userId)).isEqualTo(1);
+        assertThat(rows("SELECT user_id FROM userstream_it.users_by_country WHERE country_code = 'QA' AND registered_year = 2019")).isEqualTo(1);
+        assertThat(rows("SELECT user_id FROM userstream_it.users_by_email WHERE email = 'ada.twice@example.org'")).isEqualTo(1);
+        assertThat(storedCount(runId)).isEqualTo(1);
+        http.get().uri("/api/v1/users/{id}", userId).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.username").isEqualTo("ada_twice");
+    }
+
+    @Test
+    void undecodableRecordGoesToTheDeadLetterTopicWithTheReason(LocalStack stack) throws Exception {
+        byte[] garbage = "not an avro record".getBytes(StandardCharsets.UTF_8);
+        RecordMetadata sent;
+        try (KafkaProducer<String, byte[]> producer = KafkaTestClients.rawProducer(stack)) {
+            sent = producer.send(new ProducerRecord<>("users_processed", "garbage-key", garbage)).get();
+        }
+        KafkaTestClients.awaitConsumed(stack, CONSUMED, "users_processed");
+
+        ConsumerRecord<String, byte[]> deadLetter = findDeadLetter(stack, sent);
+        assertThat(deadLetter.value()).isEqualTo(garbage);
+        assertThat(deadLetter.key()).isEqualTo("garbage-key");
+        Map<String, String> headers = headers(deadLetter);
+        assertThat(headers).containsEntry("dlq.reason", "undecodable")
+                .containsEntry("dlq.stage", "deserialize")
+                .containsEntry("dlq.source.topic", "users_processed")
+                .containsEntry("dlq.source.partition", Integer.toString(sent.partition()))
+                .containsEntry("dlq.source.offset", Long.toString(sent.offset()))
+                .containsEntry("dlq.service", "user-store-service")
+                .containsKeys("dlq.error", "dlq.failed-at");
+        assertThat(Instant.parse(headers.get("dlq.failed-at"))).isBefore(Instant.now().plusSeconds(1));
+    }
+
+    @Test
+    void recordCassandraRefusesGoesToTheDeadLetterTopicAndTheBatchMovesOn(LocalStack stack) throws Exception {
+        UUID runId = UUID.randomUUID();
+        UUID refusedId = UUID.randomUUID();
+        UUID fineId = UUID.randomUUID();
+        UserProcessed refused = TestUsers.user(refusedId, runId, "QB", "male", Instant.parse("2018-01-01T00:00:00Z"), "refused");
+        // A partition key over 64 KiB: Cassandra rejects the users_by_username write as invalid, on every try.
+        refused.setUsername("u".repeat(70_000));
+        UserProcessed fine = TestUsers.user(fineId, runId, "QB", "male", Instant.parse("2018-01-02T00:00:00Z"), "fine");
+        RecordMetadata sent;
+        try (KafkaProducer<String, Object> producer = KafkaTestClients.avroProducer(stack)) {
+            sent = producer.send(new ProducerRecord<>("users_processed", refusedId.toString(), refused)).get();
+            producer.send(new ProducerRecord<>("users_processed", fineId.toString(), fine)).get();
+        }
+        KafkaTestClients.awaitConsumed(stack, CONSUMED, "users_processed");
+
+        Map<String, String> headers = headers(findDeadLetter(stack, sent));
+        assertThat(headers).containsEntry("dlq.reason", "unwritable").containsEntry("dlq.stage", "store");
+        assertThat(headers.get("dlq.error")).containsIgnoringCase("key");
+        http.get().uri("/api/v1/users/{id}", fineId).exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void statsWindowIsStoredAndLaterUpdatesOverwriteIt(LocalStack stack) throws Exception {
+        Instant start = Instant.parse("2026-11-21T10:00:00Z");
+        String country = "Statsland-" + UUID.randomUUID();
+        try (KafkaProducer<String, Object> producer = KafkaTestClients.avroProducer(stack)) {
+            for (long count : new long[] {3, 7}) {
+                producer.send(new ProducerRecord<>("user_stats", "COUNTRY|" + country, UserStats.newBuilder()
+                        .setWindowStart(start).setWindowEnd(start.plusSeconds(60))
+                        .setDimension(StatsDimension.COUNTRY).setKey(country).setCount(count).build())).get();
+            }
+        }
+        KafkaTestClients.awaitConsumed(stack, CONSUMED, "user_stats");
+        http.get().uri(b -> b.path("/api/v1/stats").queryParam("country", country)
+                        .queryParam("from", "2026-11-21T00:00:00Z").queryParam("to", "2026-11-22T00:00:00Z").build())
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.windows.length()").isEqualTo(1)
+                .jsonPath("$.windows[0].count").isEqualTo(7)
+                .jsonPath("$.windows[0].windowStart").isEqualTo("2026-11-21T10:00:00Z");
+    }
+
+    private long storedCount(UUID runId) {
+        return http.get().uri("/api/v1/ingestions/{runId}/delivery", runId).exchange()
+                .expectStatus().isOk()
+                .expectBody(DeliveryBody.class).returnResult().getResponseBody().stored();
+    }
+
+    record DeliveryBody(UUID runId, long stored) {
+    }
+
+    private int rows(String cql, Object... values) {
+        return session.execute(cql, values).all().size();
+    }
+
+    private static ConsumerRecord<String, byte[]> findDeadLetter(LocalStack stack, RecordMetadata source) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", stack.kafkaBootstrapServers());
+        config.put("group.id", "dlq-reader-" + UUID.randomUUID());
+        config.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("users_dlq"));
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    Map<String, String> headers = headers(record);
+                    if ("users_processed".equals(headers.get("dlq.source.topic"))
+                            && Integer.toString(source.partition()).equals(headers.get("dlq.source.partition"))
+                            && Long.toString(source.offset()).equals(headers.get("dlq.source.offset"))) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("No dead letter for users_processed-" + source.partition() + "@" + source.offset());
+    }
+
+    private static Map<String, String> headers(ConsumerRecord<?, ?> record) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+        }
+        return headers;
+    }
+}
