@@ -1,0 +1,28 @@
+package io.userstream.processor.normalize;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+
+/** Phone numbers to E.164 with libphonenumber, read in the user's country; the raw text when that fails. */
+public final class PhoneNumbers {
+
+    private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+
+    private PhoneNumbers() {
+    }
+
+    /**
+     * @param raw    the number as the source wrote it, e.g. {@code (272) 790-0888}
+     * @param region ISO 3166-1 alpha-2 code of the user's country, used for numbers without a {@code +} prefix
+     * @return E.164 form such as {@code +12727900888}, or {@code raw} unchanged when it is not a possible number there
+     */
+    public static String toE164(String raw, String region) {
+        try {
+            PhoneNumber number = PHONES.parse(raw, region);
+            return PHONES.isPossibleNumber(number) ? PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164) : raw;
+        } catch (NumberParseException e) {
+            return raw;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.userstream.processor.runtime;
+
+import java.time.Clock;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.userstream.processor.ProcessorProperties;
+import io.userstream.processor.topology.UserProcessingTopology;
+import io.userstream.schema.UserProcessed;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.kstream.KStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/** Wires the topology into Spring Kafka's Streams support: topics, threads, shutdown. */
+@Configuration(proxyBeanMethods = false)
+class StreamsRuntimeConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamsRuntimeConfiguration.class);
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    UserProcessingTopology userProcessingTopology(ProcessorProperties properties, KafkaProperties kafka, Clock clock) {
+        return new UserProcessingTopology(properties, Map.copyOf(kafka.getProperties()), clock, kafka.getStreams().getApplicationId());
+    }
+
+    @Bean
+    KStream<String, UserProcessed> processedUsers(StreamsBuilder builder, UserProcessingTopology topology) {
+        return topology.addTo(builder);
+    }
+
+    /** Created (or widened) by KafkaAdmin before the Streams client starts; equal partition counts co-partition the keys. */
+    @Bean
+    KafkaAdmin.NewTopics userstreamTopics(ProcessorProperties properties) {
+        ProcessorProperties.Topics topics = properties.topics();
+        return new KafkaAdmin.NewTopics(
+                topic(topics.usersCreated(), topics), topic(topics.usersProcessed(), topics),
+                topic(topics.userStats(), topics), topic(topics.deadLetter(), topics));
+    }
+
+    private static NewTopic topic(String name, ProcessorProperties.Topics topics) {
+        return TopicBuilder.name(name).partitions(topics.partitions()).replicas(topics.replicationFactor()).build();
+    }
+
+    /**
+     * A stream thread that dies from an unexpected exception is replaced (its tasks, with exactly_once_v2,
+     * restart from the last commit, so nothing is lost or doubled); each replacement is counted.
+     */
+    @Bean
+    StreamsBuilderFactoryBeanConfigurer streamsRuntime(ProcessorProperties properties, MeterRegistry meters) {
+        Counter replaced = Counter.builder("userstream.processor.stream.threads.replaced")
+                .description("Stream threads replaced after an uncaught exception")
+                .register(meters);
+        return factoryBean -> {
+            factoryBean.setStreamsUncaughtExceptionHandler(exception -> {
+                replaced.increment();
+                log.error("Stream thread died; replacing it", exception);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            factoryBean.setCloseTimeout((int) properties.closeTimeout().toSeconds());
+        };
+    }
+}

@@ -1,0 +1,149 @@
+package io.userstream.processor.topology;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.userstream.processor.ProcessorProperties;
+import io.userstream.processor.consume.SourcedUserSerde;
+import io.userstream.processor.dedupe.FirstSightingFilter;
+import io.userstream.processor.deadletter.InvalidUserDeadLetterer;
+import io.userstream.processor.normalize.UserNormalizer;
+import io.userstream.processor.stats.StatsKey;
+import io.userstream.processor.validate.UserValidator;
+import io.userstream.processor.validate.Validation;
+import io.userstream.schema.StatsDimension;
+import io.userstream.schema.UserProcessed;
+import io.userstream.schema.UserStats;
+import io.userstream.schema.serde.AvroSerde;
+import io.userstream.schema.serde.AvroSerdeConfig;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The whole flow, each step named in {@link Topology#describe()}:
+ * <pre>
+ * users_created ─ source-users-created ─ validate ─┬─ invalid ─ dead-letter-invalid ─ sink-users-dlq ─▶ users_dlq
+ *   (undecodable bytes: deserialization handler ─▶ users_dlq)
+ *                                                  └─ valid ─ normalize-and-enrich ─ deduplicate-by-user-id
+ *                                                       ├─ sink-users-processed ─▶ users_processed
+ *                                                       └─ stats-dimensions ─ stats-by-dimension (repartition)
+ *                                                          ─ count-per-window ─ suppress-until-window-closes
+ *                                                          ─ to-user-stats ─ sink-user-stats ─▶ user_stats
+ * </pre>
+ */
+public class UserProcessingTopology {
+
+    public static final String DEDUPLICATION_STORE = "deduplication-sightings";
+    public static final String STATS_STORE = "stats-window-counts";
+
+    private final ProcessorProperties properties;
+    private final Map<String, ?> serdeConfigs;
+    private final Clock clock;
+    private final String service;
+
+    /**
+     * @param serdeConfigs {@code schema.registry.url} and other settings of our Avro serde
+     * @param clock        processing time: "not in the future", age, processedAt, dlq.failed-at
+     * @param service      the dlq.service header value
+     */
+    public UserProcessingTopology(ProcessorProperties properties, Map<String, ?> serdeConfigs, Clock clock, String service) {
+        this.properties = properties;
+        this.serdeConfigs = serdeConfigs;
+        this.clock = clock;
+        this.service = service;
+    }
+
+    /** The topology on its own builder, e.g. for TopologyTestDriver. */
+    public Topology build() {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder);
+        return builder.build();
+    }
+
+    /** Adds every step to {@code builder}; returns the stream of users emitted to users_processed. */
+    public KStream<String, UserProcessed> addTo(StreamsBuilder builder) {
+        ProcessorProperties.Topics topics = properties.topics();
+        UserValidator validator = new UserValidator(clock);
+        UserNormalizer normalizer = new UserNormalizer(clock);
+
+        SourcedUserSerde sourcedSerde = new SourcedUserSerde();
+        sourcedSerde.configure(specificReader(), false);
+        Serde<UserProcessed> processedSerde = avroSerde();
+        Serde<UserStats> statsSerde = avroSerde();
+
+        Map<String, KStream<String, Validation>> checked = builder
+                .stream(topics.usersCreated(), Consumed.with(Serdes.String(), sourcedSerde).withName("source-users-created"))
+                .mapValues(validator::validate, Named.as("validate"))
+                .split(Named.as("validation-"))
+                .branch((userId, validation) -> validation instanceof Validation.Invalid, Branched.as("invalid"))
+                .defaultBranch(Branched.as("valid"));
+
+        checked.get("validation-invalid")
+                .process(() -> new InvalidUserDeadLetterer(clock, service), Named.as("dead-letter-invalid"))
+                .to(topics.deadLetter(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("sink-users-dlq"));
+
+        KStream<String, UserProcessed> processed = checked.get("validation-valid")
+                .mapValues(validation -> normalizer.normalize(validation.sourced().user()), Named.as("normalize-and-enrich"))
+                .processValues(FirstSightingFilter.supplier(DEDUPLICATION_STORE, properties.deduplicationRetention()),
+                        Named.as("deduplicate-by-user-id"));
+
+        processed.to(topics.usersProcessed(), Produced.with(Serdes.String(), processedSerde).withName("sink-users-processed"));
+
+        processed
+                .flatMap((userId, user) -> List.of(
+                        KeyValue.pair(new StatsKey(StatsDimension.COUNTRY, user.getCountry()).text(), userId),
+                        KeyValue.pair(new StatsKey(StatsDimension.GENDER, user.getGender()).text(), userId)),
+                        Named.as("stats-dimensions"))
+                .groupByKey(Grouped.with("stats-by-dimension", Serdes.String(), Serdes.String()))
+                .windowedBy(TimeWindows.ofSizeAndGrace(properties.statsWindow(), properties.statsGrace()))
+                .count(Named.as("count-per-window"), Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(STATS_STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
+                .suppress(Suppressed.<Windowed<String>>untilWindowCloses(Suppressed.BufferConfig.unbounded())
+                        .withName("suppress-until-window-closes"))
+                .toStream(Named.as("closed-windows"))
+                .map((window, count) -> {
+                    StatsKey key = StatsKey.parse(window.key());
+                    UserStats stats = UserStats.newBuilder()
+                            .setWindowStart(window.window().startTime())
+                            .setWindowEnd(window.window().endTime())
+                            .setDimension(key.dimension())
+                            .setKey(key.value())
+                            .setCount(count)
+                            .build();
+                    return KeyValue.pair(window.key() + '|' + window.window().startTime(), stats);
+                }, Named.as("to-user-stats"))
+                .to(topics.userStats(), Produced.with(Serdes.String(), statsSerde).withName("sink-user-stats"));
+
+        return processed;
+    }
+
+    private Map<String, Object> specificReader() {
+        Map<String, Object> configs = new HashMap<>(serdeConfigs);
+        configs.put(AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
+        return configs;
+    }
+
+    private <T> Serde<T> avroSerde() {
+        AvroSerde<T> serde = new AvroSerde<>();
+        serde.configure(specificReader(), false);
+        return serde;
+    }
+}
