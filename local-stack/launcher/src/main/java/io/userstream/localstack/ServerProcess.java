@@ -115,27 +115,32 @@ final class ServerProcess {
         List<ProcessHandle> descendants = handle.descendants().toList();
         if (handle.isAlive()) {
             server.requestStop(handle);
-            try {
-                handle.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                handle.destroyForcibly();
-                handle.onExit().join();
-            }
+            awaitExit(List.of(handle), grace);
         }
         // Children the server did not take down with it get SIGTERM, then SIGKILL after 10 s.
         descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy);
-        for (ProcessHandle orphan : descendants) {
-            try {
-                orphan.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                orphan.destroyForcibly();
-                orphan.onExit().join();
-            }
-        }
+        awaitExit(descendants, Duration.ofSeconds(10));
         try {
             Files.deleteIfExists(pidFile(server));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for the processes to exit; kills those still alive at the deadline. Never waits forever. */
+    private static void awaitExit(List<ProcessHandle> processes, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        for (ProcessHandle process : processes) {
+            try {
+                process.onExit().get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+            } catch (Exception notYet) {
+                process.destroyForcibly();
+                try {
+                    process.onExit().get(10, TimeUnit.SECONDS);
+                } catch (Exception stillThere) {
+                    System.err.println("[local-stack] pid " + process.pid() + " did not exit after SIGKILL");
+                }
+            }
         }
     }
 
