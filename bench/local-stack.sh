@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up time and memory of the four local servers, as `./pipeline up` runs them.
+# Start-up time and memory of the local servers (and Airflow), as `./pipeline up` runs them.
 # Runs a fresh start (empty state folder: format, initdb, schema tables) and a restart with data,
 # then prints each server's "ready in" time and its resident memory (PostgreSQL: all its processes).
 # Usage: bench/local-stack.sh   (uses free ports and a scratch state folder; leaves nothing running)
@@ -9,7 +9,8 @@ state="$root/target/bench-local-stack"
 rm -rf "$state"; mkdir -p "$state"; chmod 755 "$root/target" "$state"
 export PIPELINE_STATE_DIR="$state"
 export KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093 SCHEMA_REGISTRY_PORT=28081 \
-       CASSANDRA_PORT=29042 CASSANDRA_STORAGE_PORT=27000 POSTGRES_PORT=25432
+       CASSANDRA_PORT=29042 CASSANDRA_STORAGE_PORT=27000 POSTGRES_PORT=25432 \
+       AIRFLOW_PORT=28080 AIRFLOW_WORKER_LOG_PORT=28793 AIRFLOW_TRIGGERER_LOG_PORT=28794
 trap '"$root/pipeline" down >/dev/null 2>&1 || true' EXIT
 
 rss_of_tree() { # kB of a process and its children
