@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Real Kafka, schema registry, Cassandra and PostgreSQL servers on 127.0.0.1, each its own child
@@ -81,7 +82,14 @@ public final class LocalStack implements AutoCloseable {
         if (toStart.isEmpty()) {
             return this;
         }
+        Set<ServerKind> starting = toStart.stream().map(LocalServer::kind).collect(Collectors.toSet());
         for (LocalServer server : toStart) {
+            for (ServerKind requirement : server.requires()) {
+                if (!starting.contains(requirement) && !isRunning(requirement)) {
+                    throw new IllegalArgumentException(server.kind().displayName() + " needs "
+                            + requirement.displayName() + " running; start them together");
+                }
+            }
             for (int port : ports.boundBy(server.kind())) {
                 Ports.requireFree(server.kind(), port);
             }
@@ -99,9 +107,6 @@ public final class LocalStack implements AutoCloseable {
                 for (ServerKind requirement : server.requires()) {
                     if (starts.containsKey(requirement)) {
                         required.add(starts.get(requirement));
-                    } else if (!isRunning(requirement)) {
-                        throw new IllegalArgumentException(server.kind().displayName() + " needs "
-                                + requirement.displayName() + " running; start them together");
                     }
                 }
                 starts.put(server.kind(), CompletableFuture.allOf(required.toArray(CompletableFuture[]::new))

@@ -106,6 +106,16 @@ class ServerLifecycleIT {
     }
 
     @Test
+    void aServerWhoseRequirementIsNeitherRunningNorAskedForIsRefusedBeforeAnythingStarts() {
+        stack = LocalStack.attached(stateDir, Ports.ephemeral(), progress::add);
+
+        assertThatThrownBy(() -> stack.start(ServerKind.AIRFLOW))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("airflow needs postgres running");
+        assertThat(progress).isEmpty();
+    }
+
+    @Test
     void aNewLauncherAdoptsRunningServersThroughTheirPidFiles() throws Exception {
         Ports ports = Ports.ephemeral();
         stack = LocalStack.attached(stateDir, ports, progress::add);
