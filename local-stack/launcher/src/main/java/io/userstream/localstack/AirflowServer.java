@@ -125,8 +125,8 @@ record AirflowServer(Path home, Ports ports, Distributions distributions) implem
     }
 
     private void createMetadataDatabase() {
-        String url = "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/postgres";
-        try (Connection connection = DriverManager.getConnection(url, PostgresServer.USER, "");
+        try (Connection connection = DriverManager.getConnection(
+                PostgresServer.jdbcUrl(ports.postgres(), "postgres"), PostgresServer.USER, "");
              PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, DATABASE);
             if (!exists.executeQuery().next()) {

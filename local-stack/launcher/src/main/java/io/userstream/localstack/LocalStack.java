@@ -216,12 +216,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String kafkaBootstrapServers() {
-        return "127.0.0.1:" + ports.kafka();
+        return ((KafkaServer) servers.get(ServerKind.KAFKA)).bootstrapServers();
     }
 
     /** Base URL of the Confluent-compatible Schema Registry API, the value for {@code schema.registry.url}. */
     public String schemaRegistryUrl() {
-        return "http://127.0.0.1:" + ports.registry() + RegistryServer.CONFLUENT_API_PATH;
+        return ((RegistryServer) servers.get(ServerKind.REGISTRY)).confluentApiUrl();
     }
 
     /** {@code 127.0.0.1:<port>}, the form of {@code spring.cassandra.contact-points}. */
@@ -235,7 +235,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** JDBC URL of a database on the local PostgreSQL (the {@code postgres} database always exists). */
     public String postgresJdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/" + database;
+        return ((PostgresServer) servers.get(ServerKind.POSTGRES)).jdbcUrl(database);
     }
 
     public String postgresUsername() {

@@ -97,7 +97,11 @@ record PostgresServer(Path home, Ports ports, Distributions distributions) imple
     }
 
     String jdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/" + database;
+        return jdbcUrl(ports.postgres(), database);
+    }
+
+    static String jdbcUrl(int port, String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
     private Path dataDirectory() {

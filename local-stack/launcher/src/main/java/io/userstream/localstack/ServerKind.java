@@ -1,30 +1,23 @@
 package io.userstream.localstack;
 
-/** The servers local-stack can run, with the ports they listen on by default (the Docker Compose host ports). */
+/** The servers local-stack can run; their ports are in {@link Ports}. Requirements come before dependents. */
 public enum ServerKind {
-    KAFKA("kafka", 9092),
-    REGISTRY("schema-registry", 8081),
-    CASSANDRA("cassandra", 9042),
-    POSTGRES("postgres", 5432),
+    KAFKA("kafka"),
+    REGISTRY("schema-registry"),
+    CASSANDRA("cassandra"),
+    POSTGRES("postgres"),
     /** Airflow 3 (api-server with UI, scheduler, dag-processor, triggerer) on the local PostgreSQL. */
-    AIRFLOW("airflow", 8080);
+    AIRFLOW("airflow");
 
     private final String displayName;
-    private final int defaultPort;
 
-    ServerKind(String displayName, int defaultPort) {
+    ServerKind(String displayName) {
         this.displayName = displayName;
-        this.defaultPort = defaultPort;
     }
 
     /** Name used in logs, state folders and the {@code pipeline} command. */
     public String displayName() {
         return displayName;
-    }
-
-    /** The client-facing port when nothing else is configured. */
-    public int defaultPort() {
-        return defaultPort;
     }
 
     public static ServerKind fromDisplayName(String name) {
