@@ -18,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param topics                 the topics read and written, and how they are created
  * @param deduplicationRetention how long a user id is remembered: a user seen again within this time is not emitted again
  * @param statsWindow            size of the tumbling windows users are counted in
+ * @param statsFlushInterval     how often each task sends its partial counts on to the windowed sums (wall-clock time)
  * @param statsGrace             how long after a window's end late records are still counted; the window is emitted after it
  * @param closeTimeout           how long shutdown waits for the Streams client to commit and close
  */
@@ -27,6 +28,7 @@ public record ProcessorProperties(
         @Valid @NotNull Topics topics,
         @NotNull Duration deduplicationRetention,
         @NotNull Duration statsWindow,
+        @NotNull Duration statsFlushInterval,
         @NotNull Duration statsGrace,
         @NotNull Duration closeTimeout) {
 

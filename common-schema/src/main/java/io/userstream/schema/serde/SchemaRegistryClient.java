@@ -71,10 +71,32 @@ public class SchemaRegistryClient {
     public int register(String subject, Schema schema) {
         return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
             String request = "POST /subjects/" + subject + "/versions";
-            int id = requireId(post(path("subjects", subject, "versions"), schema, request), request);
+            int id;
+            try {
+                id = requireId(post(path("subjects", subject, "versions"), schema, request), request);
+            } catch (SchemaRegistryException e) {
+                id = registeredMeanwhile(subject, schema, e);
+            }
             schemasById.putIfAbsent(id, schema);
             return id;
         });
+    }
+
+    /**
+     * A 409 means an incompatible schema, or (Apicurio) that another client registered the same new subject
+     * at the same moment; only the look-up tells them apart.
+     */
+    private int registeredMeanwhile(String subject, Schema schema, SchemaRegistryException refusal) {
+        if (refusal.httpStatus() != 409) {
+            throw refusal;
+        }
+        String request = "POST /subjects/" + subject;
+        try {
+            return requireId(post(path("subjects", subject), schema, request), request);
+        } catch (SchemaRegistryException notThere) {
+            refusal.addSuppressed(notThere);
+            throw refusal;
+        }
     }
 
     /**

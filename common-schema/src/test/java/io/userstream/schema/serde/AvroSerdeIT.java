@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.userstream.localstack.LocalStack;
@@ -123,6 +127,34 @@ class AvroSerdeIT {
         // A consumer still on the generated v1 class reads the v2 record.
         AvroDeserializer<Object> v1Consumer = configured(new AvroDeserializer<>(), Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER, true));
         assertThat(v1Consumer.deserialize(topic, v2Bytes)).isEqualTo(SampleRecords.userStats());
+    }
+
+    @Test
+    void clientsRegisteringANewSubjectAtTheSameMomentAllGetItsId() throws Exception {
+        // Stream threads and instances starting together race like this; Apicurio answers all but one with 409.
+        for (int round = 0; round < 5; round++) {
+            String subject = "users_processed-" + UUID.randomUUID() + "-value";
+            ExecutorService clients = Executors.newFixedThreadPool(6);
+            try {
+                List<Future<Integer>> ids = new ArrayList<>();
+                CountDownLatch start = new CountDownLatch(1);
+                for (int client = 0; client < 6; client++) {
+                    ids.add(clients.submit(() -> {
+                        start.await();
+                        return new SchemaRegistryClient(registryUrl).register(subject, UserCreated.getClassSchema());
+                    }));
+                }
+                start.countDown();
+                List<Integer> answered = new ArrayList<>();
+                for (Future<Integer> id : ids) {
+                    answered.add(id.get(30, TimeUnit.SECONDS));
+                }
+                int registered = new SchemaRegistryClient(registryUrl).lookUpId(subject, UserCreated.getClassSchema());
+                assertThat(answered).containsOnly(registered);
+            } finally {
+                clients.shutdownNow();
+            }
+        }
     }
 
     @Test

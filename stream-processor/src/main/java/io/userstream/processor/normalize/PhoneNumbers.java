@@ -19,10 +19,28 @@ public final class PhoneNumbers {
      */
     public static String toE164(String raw, String region) {
         try {
-            PhoneNumber number = PHONES.parse(raw, region);
+            PhoneNumber number = PHONES.parse(withoutSeparators(raw), region);
             return PHONES.isPossibleNumber(number) ? PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164) : raw;
         } catch (NumberParseException e) {
             return raw;
         }
+    }
+
+    /**
+     * Only the digits of a national number written with blanks, hyphens, dots and parentheses; anything else
+     * (a '+', letters, an extension) unchanged. libphonenumber drops these separators itself, but its
+     * regular expressions spent a quarter of the processor's time on them (bench/stream-processor-throughput.sh).
+     */
+    static String withoutSeparators(String raw) {
+        StringBuilder digits = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits.append(c);
+            } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') {
+                return raw;
+            }
+        }
+        return digits.toString();
     }
 }

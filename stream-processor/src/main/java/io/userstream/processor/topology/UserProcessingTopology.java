@@ -2,7 +2,6 @@ package io.userstream.processor.topology;
 
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.userstream.processor.ProcessorProperties;
@@ -10,10 +9,10 @@ import io.userstream.processor.consume.SourcedUserSerde;
 import io.userstream.processor.dedupe.FirstSightingFilter;
 import io.userstream.processor.deadletter.InvalidUserDeadLetterer;
 import io.userstream.processor.normalize.UserNormalizer;
+import io.userstream.processor.stats.PartialCounter;
 import io.userstream.processor.stats.StatsKey;
 import io.userstream.processor.validate.UserValidator;
 import io.userstream.processor.validate.Validation;
-import io.userstream.schema.StatsDimension;
 import io.userstream.schema.UserProcessed;
 import io.userstream.schema.UserStats;
 import io.userstream.schema.serde.AvroSerde;
@@ -44,14 +43,16 @@ import org.apache.kafka.streams.state.WindowStore;
  *   (undecodable bytes: deserialization handler ─▶ users_dlq)
  *                                                  └─ valid ─ normalize-and-enrich ─ deduplicate-by-user-id
  *                                                       ├─ sink-users-processed ─▶ users_processed
- *                                                       └─ stats-dimensions ─ stats-by-dimension (repartition)
- *                                                          ─ count-per-window ─ suppress-until-window-closes
+ *                                                       └─ count-per-dimension-in-task (partial counts, flushed
+ *                                                          every stats-flush-interval) ─ stats-by-dimension (repartition)
+ *                                                          ─ count-per-window (sum) ─ suppress-until-window-closes
  *                                                          ─ to-user-stats ─ sink-user-stats ─▶ user_stats
  * </pre>
  */
 public class UserProcessingTopology {
 
     public static final String DEDUPLICATION_STORE = "deduplication-sightings";
+    public static final String PARTIAL_COUNTS_STORE = "stats-partial-counts";
     public static final String STATS_STORE = "stats-window-counts";
 
     private final ProcessorProperties properties;
@@ -108,13 +109,11 @@ public class UserProcessingTopology {
         processed.to(topics.usersProcessed(), Produced.with(Serdes.String(), processedSerde).withName("sink-users-processed"));
 
         processed
-                .flatMap((userId, user) -> List.of(
-                        KeyValue.pair(new StatsKey(StatsDimension.COUNTRY, user.getCountry()).text(), userId),
-                        KeyValue.pair(new StatsKey(StatsDimension.GENDER, user.getGender()).text(), userId)),
-                        Named.as("stats-dimensions"))
-                .groupByKey(Grouped.with("stats-by-dimension", Serdes.String(), Serdes.String()))
+                .process(PartialCounter.supplier(PARTIAL_COUNTS_STORE, properties.statsWindow(), properties.statsFlushInterval()),
+                        Named.as("count-per-dimension-in-task"))
+                .groupByKey(Grouped.with("stats-by-dimension", Serdes.String(), Serdes.Long()))
                 .windowedBy(TimeWindows.ofSizeAndGrace(properties.statsWindow(), properties.statsGrace()))
-                .count(Named.as("count-per-window"), Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(STATS_STORE)
+                .reduce(Long::sum, Named.as("count-per-window"), Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(STATS_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
                 .suppress(Suppressed.<Windowed<String>>untilWindowCloses(Suppressed.BufferConfig.unbounded())
                         .withName("suppress-until-window-closes"))

@@ -46,7 +46,7 @@ public final class ThroughputBenchmark {
 
     public static void main(String[] args) throws Exception {
         int users = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         Path state = Path.of(System.getProperty("bench.state", "target/bench-throughput")).toAbsolutePath();
         try (LocalStack stack = LocalStack.attached(state.resolve("servers"), Ports.ephemeral(), System.out::println)) {
             stack.start(ServerKind.KAFKA, ServerKind.REGISTRY);

@@ -19,7 +19,7 @@ class StreamsRuntimeConfigurationTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ProcessorProperties properties = new ProcessorProperties(
                 new ProcessorProperties.Topics("a", "b", "c", "d", 6, 1),
-                Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(7));
+                Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(7));
         StreamsBuilderFactoryBean factoryBean = new StreamsBuilderFactoryBean();
 
         new StreamsRuntimeConfiguration().streamsRuntime(properties, meters).configure(factoryBean);

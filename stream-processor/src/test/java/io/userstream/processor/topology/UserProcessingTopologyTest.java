@@ -55,9 +55,10 @@ class UserProcessingTopologyTest {
     private static final Duration RETENTION = Duration.ofHours(1);
     private static final Duration WINDOW = Duration.ofMinutes(1);
     private static final Duration GRACE = Duration.ofSeconds(10);
+    private static final Duration FLUSH = Duration.ofSeconds(1);
     private static final ProcessorProperties PROPERTIES = new ProcessorProperties(
             new ProcessorProperties.Topics("users_created", "users_processed", "user_stats", "users_dlq", 6, 1),
-            RETENTION, WINDOW, GRACE, Duration.ofSeconds(10));
+            RETENTION, WINDOW, FLUSH, GRACE, Duration.ofSeconds(10));
 
     private static Map<String, Object> serdeConfigs;
 
@@ -294,11 +295,14 @@ class UserProcessingTopologyTest {
         // In the next window but within the grace period: the first window stays open.
         UUID late = UUID.randomUUID();
         usersCreated.pipeInput(late.toString(), Users.finnish(late).build(), window.plus(WINDOW).plus(GRACE).minusMillis(1));
+        driver.advanceWallClockTime(FLUSH);
         assertThat(userStats.isEmpty()).as("nothing before the window closes").isTrue();
 
-        // Stream time passes end + grace: the first window closes.
+        // Stream time passes end + grace: the first window closes once the partial counts are flushed.
         UUID closer = UUID.randomUUID();
         usersCreated.pipeInput(closer.toString(), Users.american(closer).build(), window.plus(WINDOW).plus(GRACE));
+        assertThat(userStats.isEmpty()).as("nothing before the partial counts are flushed").isTrue();
+        driver.advanceWallClockTime(FLUSH);
 
         Map<String, Long> counts = new HashMap<>();
         for (UserStats stats : userStats.readValuesToList()) {
@@ -314,11 +318,35 @@ class UserProcessingTopologyTest {
     }
 
     @Test
+    void partialCountsOfSeveralWindowsInOneFlushAreAllCounted() {
+        Instant window = NOW;
+        for (int i = 0; i < 4; i++) {
+            UUID id = UUID.randomUUID();
+            usersCreated.pipeInput(id.toString(), (i % 2 == 0 ? Users.american(id) : Users.finnish(id)).build(), window.plusSeconds(i));
+        }
+        // Two windows later, before any flush: this user's partial must not make the first window's partials late.
+        UUID later = UUID.randomUUID();
+        usersCreated.pipeInput(later.toString(), Users.american(later).build(), window.plus(WINDOW.multipliedBy(2)).plus(GRACE));
+        driver.advanceWallClockTime(FLUSH);
+
+        Map<String, Long> counts = new HashMap<>();
+        for (UserStats stats : userStats.readValuesToList()) {
+            assertThat(stats.getWindowStart()).isEqualTo(window);
+            counts.put(stats.getDimension() + ":" + stats.getKey(), stats.getCount());
+        }
+        assertThat(counts).isEqualTo(Map.of(
+                StatsDimension.COUNTRY + ":Finland", 2L,
+                StatsDimension.COUNTRY + ":United States", 2L,
+                StatsDimension.GENDER + ":female", 2L,
+                StatsDimension.GENDER + ":male", 2L));
+    }
+
+    @Test
     void everyStepIsNamedInTheTopologyDescription() {
         String description = new UserProcessingTopology(PROPERTIES, serdeConfigs, Clock.systemUTC(), "x").build().describe().toString();
 
         assertThat(description).contains("source-users-created", "validate", "dead-letter-invalid", "sink-users-dlq",
-                "normalize-and-enrich", "deduplicate-by-user-id", "sink-users-processed", "stats-dimensions",
+                "normalize-and-enrich", "deduplicate-by-user-id", "sink-users-processed", "count-per-dimension-in-task",
                 "stats-by-dimension", "count-per-window", "suppress-until-window-closes", "to-user-stats", "sink-user-stats");
     }
 
