@@ -5,7 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * Consumes processed users and stats from Kafka, stores them in Cassandra and serves them over REST.
+ * Consumes processed users and stats from Kafka, stores them in Cassandra, counts each ingestion
+ * run's dead letters read back from the DLQ topic, and serves all of it over REST.
  * Stages, in the direction data moves: {@code schema} (keyspace migrations), {@code consume}
  * (Kafka batches, decoding, dead letters), {@code write} (idempotent Cassandra upserts),
  * {@code query} (reactive reads) and {@code api} (HTTP).

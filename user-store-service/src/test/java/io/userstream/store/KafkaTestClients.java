@@ -21,6 +21,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaTestClients {
 
     public static final String GROUP = "user-store-it";
+    /** The group reading users_dlq back (userstream.store.kafka.dead-letter-group-id in the ITs). */
+    public static final String DEAD_LETTER_GROUP = "user-store-it-dead-letters";
 
     private KafkaTestClients() {
     }
@@ -39,6 +41,15 @@ public final class KafkaTestClients {
 
     /** Waits until the service's consumer group has committed up to the end of every partition of the topics. */
     public static void awaitConsumed(LocalStack stack, Duration timeout, String... topics) throws Exception {
+        awaitConsumedBy(GROUP, stack, timeout, topics);
+    }
+
+    /** Waits until the service's dead-letter reader has committed up to the end of users_dlq. */
+    public static void awaitDeadLettersConsumed(LocalStack stack, Duration timeout) throws Exception {
+        awaitConsumedBy(DEAD_LETTER_GROUP, stack, timeout, "users_dlq");
+    }
+
+    private static void awaitConsumedBy(String group, LocalStack stack, Duration timeout, String... topics) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
             while (true) {
@@ -47,7 +58,7 @@ public final class KafkaTestClients {
                         .collect(Collectors.toSet());
                 Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
                         partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get();
                 boolean done = ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
                         || (committed.get(end.getKey()) != null && committed.get(end.getKey()).offset() >= end.getValue().offset()));
@@ -55,7 +66,7 @@ public final class KafkaTestClients {
                     return;
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new AssertionError("Consumer group " + GROUP + " did not catch up within " + timeout
+                    throw new AssertionError("Consumer group " + group + " did not catch up within " + timeout
                             + ": end offsets " + ends + ", committed " + committed);
                 }
                 Thread.sleep(200);

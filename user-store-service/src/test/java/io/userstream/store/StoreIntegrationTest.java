@@ -22,6 +22,7 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
         "userstream.store.cassandra.reconnect-max-delay=1s",
         "userstream.store.kafka.retry-max-interval=2s",
         "spring.kafka.consumer.group-id=user-store-it",
+        "userstream.store.kafka.dead-letter-group-id=user-store-it-dead-letters",
         "spring.kafka.consumer.max-poll-records=200",
         "spring.cassandra.request.timeout=3s"})
 @AutoConfigureWebTestClient

@@ -46,6 +46,7 @@ import org.apache.kafka.streams.state.WindowStore;
  *                                                       └─ count-per-dimension-in-task (partial counts, flushed
  *                                                          every stats-flush-interval) ─ stats-by-dimension (repartition)
  *                                                          ─ count-per-window (sum) ─ suppress-until-window-closes
+ *                                                          ─ skip-empty-windows
  *                                                          ─ to-user-stats ─ sink-user-stats ─▶ user_stats
  * </pre>
  */
@@ -109,7 +110,8 @@ public class UserProcessingTopology {
         processed.to(topics.usersProcessed(), Produced.with(Serdes.String(), processedSerde).withName("sink-users-processed"));
 
         processed
-                .process(PartialCounter.supplier(PARTIAL_COUNTS_STORE, properties.statsWindow(), properties.statsFlushInterval()),
+                .process(PartialCounter.supplier(PARTIAL_COUNTS_STORE, properties.statsWindow(), properties.statsGrace(),
+                        properties.statsFlushInterval()),
                         Named.as("count-per-dimension-in-task"))
                 .groupByKey(Grouped.with("stats-by-dimension", Serdes.String(), Serdes.Long()))
                 .windowedBy(TimeWindows.ofSizeAndGrace(properties.statsWindow(), properties.statsGrace()))
@@ -118,6 +120,8 @@ public class UserProcessingTopology {
                 .suppress(Suppressed.<Windowed<String>>untilWindowCloses(Suppressed.BufferConfig.unbounded())
                         .withName("suppress-until-window-closes"))
                 .toStream(Named.as("closed-windows"))
+                // Windows opened only by PartialCounter's idle time signals.
+                .filter((window, count) -> count > 0, Named.as("skip-empty-windows"))
                 .map((window, count) -> {
                     StatsKey key = StatsKey.parse(window.key());
                     UserStats stats = UserStats.newBuilder()

@@ -342,12 +342,38 @@ class UserProcessingTopologyTest {
     }
 
     @Test
+    void windowsOfTheLastUsersCloseOnceTheTaskIsIdleForTheGracePeriod() {
+        for (int i = 0; i < 3; i++) {
+            UUID id = UUID.randomUUID();
+            usersCreated.pipeInput(id.toString(), (i == 0 ? Users.american(id) : Users.finnish(id)).build(), NOW.plusSeconds(5 + i));
+        }
+        driver.advanceWallClockTime(GRACE.minusSeconds(1));
+        assertThat(userStats.isEmpty()).as("idle for less than the grace period").isTrue();
+
+        // No more users: once the window's end plus grace has passed on the wall clock, it closes anyway.
+        for (int second = 0; second < WINDOW.plus(GRACE).toSeconds() + 2; second++) {
+            driver.advanceWallClockTime(FLUSH);
+        }
+
+        Map<String, Long> counts = new HashMap<>();
+        for (UserStats stats : userStats.readValuesToList()) {
+            assertThat(stats.getWindowStart()).isEqualTo(NOW);
+            counts.put(stats.getDimension() + ":" + stats.getKey(), stats.getCount());
+        }
+        assertThat(counts).as("no empty windows either").isEqualTo(Map.of(
+                StatsDimension.COUNTRY + ":Finland", 2L,
+                StatsDimension.COUNTRY + ":United States", 1L,
+                StatsDimension.GENDER + ":female", 2L,
+                StatsDimension.GENDER + ":male", 1L));
+    }
+
+    @Test
     void everyStepIsNamedInTheTopologyDescription() {
         String description = new UserProcessingTopology(PROPERTIES, serdeConfigs, Clock.systemUTC(), "x").build().describe().toString();
 
         assertThat(description).contains("source-users-created", "validate", "dead-letter-invalid", "sink-users-dlq",
                 "normalize-and-enrich", "deduplicate-by-user-id", "sink-users-processed", "count-per-dimension-in-task",
-                "stats-by-dimension", "count-per-window", "suppress-until-window-closes", "to-user-stats", "sink-user-stats");
+                "stats-by-dimension", "count-per-window", "suppress-until-window-closes", "skip-empty-windows", "to-user-stats", "sink-user-stats");
     }
 
     private static String header(TestRecord<?, ?> record, String key) {

@@ -9,7 +9,7 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Limits of the REST API ({@code userstream.store.api.*}).
  *
- * @param defaultLimit      users per page when {@code limit} is absent
+ * @param defaultLimit      users (or dead letters) per page when {@code limit} is absent
  * @param maxLimit          largest accepted {@code limit}
  * @param defaultStatsRange stats window range when {@code from} is absent ({@code to} defaults to now)
  * @param maxStatsRange     largest accepted {@code to - from} (one partition read per day)

@@ -1,30 +1,58 @@
 package io.userstream.store.api;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.userstream.store.query.DeadLetterQueries;
+import io.userstream.store.query.DeadLettersPage;
 import io.userstream.store.query.DeliveryQueries;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
+/** Per-run delivery accounting: what ingest published should end up stored or dead-lettered. */
 @RestController
+@RequestMapping("/api/v1/ingestions/{runId}")
 class DeliveryController {
 
-    /** @param stored distinct users of the run stored so far (0 for a run never seen) */
-    record DeliveryView(UUID runId, long stored) {
+    /**
+     * @param stored       distinct users of the run stored so far (0 for a run never seen)
+     * @param deadLettered distinct records of the run dead-lettered so far, by any service (0 for none)
+     */
+    record DeliveryView(UUID runId, long stored, long deadLettered) {
     }
 
     private final DeliveryQueries deliveries;
+    private final DeadLetterQueries deadLetters;
+    private final ApiProperties limits;
 
-    DeliveryController(DeliveryQueries deliveries) {
+    DeliveryController(DeliveryQueries deliveries, DeadLetterQueries deadLetters, ApiProperties limits) {
         this.deliveries = deliveries;
+        this.deadLetters = deadLetters;
+        this.limits = limits;
     }
 
-    @Operation(summary = "How many users of an ingestion run are stored; compare with what ingest published")
-    @GetMapping("/api/v1/ingestions/{runId}/delivery")
+    @Operation(summary = "How many users of an ingestion run are stored and how many dead-lettered; "
+            + "compare stored + deadLettered with what ingest published")
+    @GetMapping("/delivery")
     Mono<DeliveryView> delivery(@PathVariable String runId) {
         UUID run = Parameters.uuid("runId", runId);
-        return deliveries.storedUsers(run).map(stored -> new DeliveryView(run, stored));
+        return Mono.zip(deliveries.storedUsers(run), deliveries.deadLetters(run))
+                .map(counts -> new DeliveryView(run, counts.getT1(), counts.getT2()));
+    }
+
+    @Operation(summary = "The dead letters of an ingestion run (why and where each record failed), one page at a time")
+    @GetMapping("/dead-letters")
+    Mono<DeadLettersPage> deadLetters(
+            @PathVariable String runId,
+            @Parameter(description = "dead letters per page, 1 to 500, default 50") @RequestParam(required = false) String limit,
+            @Parameter(description = "nextPageToken of the previous page") @RequestParam(required = false) String pageToken) {
+        UUID run = Parameters.uuid("runId", runId);
+        int pageSize = limit == null ? limits.defaultLimit() : Parameters.integer("limit", limit, 1, limits.maxLimit());
+        String token = pageToken == null || pageToken.isEmpty() ? null : pageToken;
+        return Mono.defer(() -> deadLetters.byRun(run, pageSize, token));
     }
 }

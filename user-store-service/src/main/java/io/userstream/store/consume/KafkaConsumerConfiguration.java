@@ -33,6 +33,19 @@ class KafkaConsumerConfiguration {
     }
 
     /**
+     * Dead letters hold the original bytes of several types (UserCreated, UserProcessed, ...):
+     * read generically, by field path, so no type needs to be known in advance.
+     */
+    @Bean
+    DeadLetterDecoder deadLetterDecoder(KafkaProperties kafka) {
+        Map<String, Object> config = new HashMap<>(kafka.getProperties());
+        config.put(AvroSerdeConfig.SPECIFIC_AVRO_READER, false);
+        AvroDeserializer<Object> deserializer = new AvroDeserializer<>();
+        deserializer.configure(config, false);
+        return new DeadLetterDecoder(deserializer);
+    }
+
+    /**
      * A batch listener's exception makes this handler pause the consumer (which keeps polling, so
      * the group does not evict it), wait, and hand the same records in again, with no end: a
      * Cassandra outage stalls consumption but loses nothing and never stops the consumer.

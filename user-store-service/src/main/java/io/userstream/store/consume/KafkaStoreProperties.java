@@ -13,7 +13,10 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param usersTopic           processed users to store
  * @param statsTopic           windowed counts to store
- * @param dlqTopic             where records that can never be stored go, with the reason in headers
+ * @param dlqTopic             where records that can never be stored go, with the reason in headers; also
+ *                             read back (from every service) to count each run's dead letters
+ * @param deadLetterGroupId    consumer group of that read-back, apart from the group storing users, so the
+ *                             two keep their own offsets
  * @param partitions           partitions of the topics, when this service creates them
  * @param replicationFactor    replication factor of the topics, when this service creates them
  * @param serviceName          value of the {@code dlq.service} header
@@ -28,6 +31,7 @@ public record KafkaStoreProperties(
         @NotBlank String usersTopic,
         @NotBlank String statsTopic,
         @NotBlank String dlqTopic,
+        @NotBlank String deadLetterGroupId,
         @Min(1) int partitions,
         @Min(1) short replicationFactor,
         @NotBlank String serviceName,

@@ -12,7 +12,11 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** How many distinct users of an ingestion run are stored: the rows of its users_by_run shards. */
+/**
+ * How an ingestion run was delivered: how many distinct users are stored (the rows of its
+ * users_by_run shards) and how many distinct records were dead-lettered (the rows of its
+ * dead_letters_by_run shards).
+ */
 @Component
 public class DeliveryQueries {
 
@@ -21,17 +25,28 @@ public class DeliveryQueries {
 
     private final ReactiveSession reactive;
     private final CassandraStoreProperties properties;
-    private final PreparedStatement countShard;
+    private final PreparedStatement countStoredShard;
+    private final PreparedStatement countDeadLetterShard;
 
     public DeliveryQueries(ReactiveSession reactive, CqlSession session, MigratedKeyspace keyspace, CassandraStoreProperties properties) {
         this.reactive = reactive;
         this.properties = properties;
-        this.countShard = session.prepare("SELECT COUNT(*) FROM " + keyspace.table("users_by_run") + " WHERE run_id = ? AND shard = ?");
+        this.countStoredShard = session.prepare("SELECT COUNT(*) FROM " + keyspace.table("users_by_run") + " WHERE run_id = ? AND shard = ?");
+        this.countDeadLetterShard = session.prepare("SELECT COUNT(*) FROM " + keyspace.table("dead_letters_by_run")
+                + " WHERE run_id = ? AND shard = ?");
     }
 
     public Mono<Long> storedUsers(UUID runId) {
-        return Flux.range(0, DataLayout.RUN_SHARDS)
-                .flatMap(shard -> reactive.execute(countShard.bind(runId, shard)
+        return countRows(countStoredShard, runId, DataLayout.RUN_SHARDS);
+    }
+
+    public Mono<Long> deadLetters(UUID runId) {
+        return countRows(countDeadLetterShard, runId, DataLayout.DEAD_LETTER_SHARDS);
+    }
+
+    private Mono<Long> countRows(PreparedStatement count, UUID runId, int shards) {
+        return Flux.range(0, shards)
+                .flatMap(shard -> reactive.execute(count.bind(runId, shard)
                                 .setConsistencyLevel(properties.readConsistency())
                                 .setTimeout(COUNT_TIMEOUT))
                         .flatMap(result -> result.rows().next())

@@ -6,16 +6,17 @@ import java.nio.BufferUnderflowException;
 import java.util.Base64;
 
 /**
- * Where the next page of a country's users starts: the registration-year partition and Cassandra's
- * paging state inside it (absent when the page starts at the partition's first row). Encoded as
- * URL-safe Base64 of: format byte, year, paging state length and bytes. The driver's "safe" paging
- * state carries a hash of the query it belongs to, so a token replayed against another country or
- * gender is refused before it reaches Cassandra.
+ * Where the next page of a listing that walks several partitions starts: the partition's bucket
+ * (a country's registration year, a run's shard) and Cassandra's paging state inside it (absent
+ * when the page starts at the partition's first row). Encoded as URL-safe Base64 of: format byte,
+ * bucket, paging state length and bytes. The driver's "safe" paging state carries a hash of the
+ * query it belongs to, so a token replayed against another country, gender or run is refused
+ * before it reaches Cassandra.
  *
- * @param year        registration year of the partition to continue in
+ * @param bucket      the bucket part of the partition key to continue in
  * @param pagingState where to continue inside it, or null for its start
  */
-record PageToken(int year, PagingState pagingState) {
+record PageToken(int bucket, PagingState pagingState) {
 
     private static final byte FORMAT = 1;
     private static final int MAX_BYTES = 16 * 1024;
@@ -23,7 +24,7 @@ record PageToken(int year, PagingState pagingState) {
     String encode() {
         byte[] state = pagingState == null ? new byte[0] : pagingState.toBytes();
         ByteBuffer buffer = ByteBuffer.allocate(1 + 4 + 4 + state.length);
-        buffer.put(FORMAT).putInt(year).putInt(state.length).put(state);
+        buffer.put(FORMAT).putInt(bucket).putInt(state.length).put(state);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
     }
 
@@ -37,14 +38,14 @@ record PageToken(int year, PagingState pagingState) {
             if (buffer.get() != FORMAT) {
                 throw new InvalidPageTokenException("pageToken has an unknown format");
             }
-            int year = buffer.getInt();
+            int bucket = buffer.getInt();
             int length = buffer.getInt();
             if (length < 0 || length != buffer.remaining()) {
                 throw new InvalidPageTokenException("pageToken is truncated or has trailing bytes");
             }
             byte[] state = new byte[length];
             buffer.get(state);
-            return new PageToken(year, length == 0 ? null : PagingState.fromBytes(state));
+            return new PageToken(bucket, length == 0 ? null : PagingState.fromBytes(state));
         } catch (IllegalArgumentException | BufferUnderflowException e) {
             throw new InvalidPageTokenException("pageToken is not a token this service issued", e);
         } catch (RuntimeException e) {

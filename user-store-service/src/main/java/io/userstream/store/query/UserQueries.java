@@ -5,11 +5,8 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PagingState;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
-import com.datastax.oss.driver.api.core.servererrors.ProtocolError;
 import io.userstream.store.schema.CassandraStoreProperties;
 import io.userstream.store.schema.MigratedKeyspace;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -23,8 +20,8 @@ import reactor.core.publisher.Mono;
 public class UserQueries {
 
     private final ReactiveSession reactive;
-    private final CqlSession session;
     private final CassandraStoreProperties properties;
+    private final PartitionWalk walk;
     private final PreparedStatement byId;
     private final PreparedStatement countryYears;
     private final PreparedStatement countryPage;
@@ -34,8 +31,8 @@ public class UserQueries {
 
     public UserQueries(ReactiveSession reactive, CqlSession session, MigratedKeyspace keyspace, CassandraStoreProperties properties) {
         this.reactive = reactive;
-        this.session = session;
         this.properties = properties;
+        this.walk = new PartitionWalk(reactive, session, properties);
         this.byId = session.prepare("SELECT " + UserView.COLUMNS + " FROM " + keyspace.table("users") + " WHERE user_id = ?");
         this.countryYears = session.prepare("SELECT registered_year FROM " + keyspace.table("country_registration_years")
                 + " WHERE country_code = ?");
@@ -72,54 +69,14 @@ public class UserQueries {
         PageToken start = pageToken == null ? null : PageToken.decode(pageToken);
         return rows(countryYears.bind(countryCode)).map(row -> row.getInt("registered_year")).collectList()
                 .flatMap(years -> {
-                    List<Integer> left = start == null ? years : years.stream().filter(year -> year <= start.year()).toList();
-                    PagingState state = start != null && !left.isEmpty() && left.get(0) == start.year() ? start.pagingState() : null;
-                    return fill(new PageRequest(countryCode, gender, limit, pageToken != null), left, 0, state, new ArrayList<>());
-                });
-    }
-
-    private record PageRequest(String countryCode, String gender, int limit, boolean resumed) {
-    }
-
-    private Mono<UsersPage> fill(PageRequest request, List<Integer> years, int index, PagingState state, List<UserView> page) {
-        if (index >= years.size()) {
-            return Mono.just(new UsersPage(page, null));
-        }
-        int year = years.get(index);
-        BoundStatement statement = (request.gender() == null
-                ? countryPage.bind(request.countryCode(), year)
-                : countryGenderPage.bind(request.countryCode(), year, request.gender()))
-                .setPageSize(request.limit() - page.size());
-        if (state != null) {
-            try {
-                statement = statement.setPagingState(state, session);
-            } catch (IllegalArgumentException e) {
-                return Mono.error(new InvalidPageTokenException("pageToken belongs to another query", e));
-            }
-        }
-        return read(statement)
-                .onErrorMap(e -> request.resumed() && (e instanceof QueryValidationException || e instanceof ProtocolError),
-                        e -> new InvalidPageTokenException("Cassandra refused the paging state of pageToken", e))
-                .flatMap(result -> result.availableRows().map(UserView::of).collectList().map(rows -> {
-                    page.addAll(rows);
-                    return result.getExecutionInfo().getSafePagingState() == null
-                            ? new PageEnd(null) : new PageEnd(result.getExecutionInfo().getSafePagingState());
-                }))
-                .flatMap(end -> {
-                    boolean full = page.size() >= request.limit();
-                    if (end.next() != null) {
-                        return full ? Mono.just(new UsersPage(page, new PageToken(year, end.next()).encode()))
-                                : fill(request, years, index, end.next(), page);
-                    }
-                    if (!full) {
-                        return fill(request, years, index + 1, null, page);
-                    }
-                    String next = index + 1 < years.size() ? new PageToken(years.get(index + 1), null).encode() : null;
-                    return Mono.just(new UsersPage(page, next));
-                });
-    }
-
-    private record PageEnd(PagingState next) {
+                    List<Integer> left = start == null ? years : years.stream().filter(year -> year <= start.bucket()).toList();
+                    PagingState state = start != null && !left.isEmpty() && left.get(0) == start.bucket() ? start.pagingState() : null;
+                    return walk.page(left, state, pageToken != null, limit, year -> gender == null
+                                    ? countryPage.bind(countryCode, year)
+                                    : countryGenderPage.bind(countryCode, year, gender),
+                            UserView::of);
+                })
+                .map(page -> new UsersPage(page.items(), page.nextPageToken()));
     }
 
     private Flux<UserView> usersOf(BoundStatement lookup) {

@@ -3,6 +3,7 @@ package io.userstream.store.schema;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -14,12 +15,23 @@ public final class DataLayout {
     /** users_by_run is split into this many partitions per run, so a 1-million-user run stays ~60k rows a partition. */
     public static final int RUN_SHARDS = 16;
 
+    /** dead_letters_by_run is split into this many partitions per run, like users_by_run. */
+    public static final int DEAD_LETTER_SHARDS = 16;
+
     private DataLayout() {
     }
 
     /** The users_by_run partition of a user: stable for a user id, spread evenly. */
     public static int runShard(UUID userId) {
         return Math.floorMod(userId.hashCode(), RUN_SHARDS);
+    }
+
+    /**
+     * The dead_letters_by_run partition of a dead letter: stable for its source record (String,
+     * Integer and Long hash codes are specified, so every JVM agrees), spread evenly.
+     */
+    public static int deadLetterShard(String sourceTopic, int sourcePartition, long sourceOffset) {
+        return Math.floorMod(Objects.hash(sourceTopic, sourcePartition, sourceOffset), DEAD_LETTER_SHARDS);
     }
 
     /** users_by_country is partitioned by country and registration year (UTC). */

@@ -37,6 +37,7 @@ public class UserWriter {
     private final PreparedStatement insertByEmail;
     private final PreparedStatement insertByUsername;
     private final PreparedStatement insertByRun;
+    private final PreparedStatement deleteByRun;
     /** Country-year partitions known to be recorded; saves one write per user after the first. */
     private final Set<String> recordedCountryYears = ConcurrentHashMap.newKeySet();
 
@@ -52,10 +53,12 @@ public class UserWriter {
         this.insertByEmail = session.prepare("INSERT INTO " + keyspace.table("users_by_email") + " (email, user_id) VALUES (?, ?)");
         this.insertByUsername = session.prepare("INSERT INTO " + keyspace.table("users_by_username") + " (username, user_id) VALUES (?, ?)");
         this.insertByRun = session.prepare("INSERT INTO " + keyspace.table("users_by_run") + " (run_id, shard, user_id) VALUES (?, ?, ?)");
+        this.deleteByRun = session.prepare("DELETE FROM " + keyspace.table("users_by_run") + " WHERE run_id = ? AND shard = ? AND user_id = ?");
     }
 
     /**
-     * Writes the users; returns those Cassandra refuses for good.
+     * Writes the users; returns those Cassandra refuses for good, which are then not counted as
+     * stored for their run.
      *
      * @throws StoreUnavailableException if Cassandra did not take every write (retry the batch)
      */
@@ -66,7 +69,23 @@ public class UserWriter {
         List<String> newCountryYears = new ArrayList<>();
         List<WriteFailure<UserProcessed>> refused = writes.write("users", users, user -> statements(user, newCountryYears));
         recorded(newCountryYears); // only now: the batch was written
+        uncount(refused);
         return refused;
+    }
+
+    /**
+     * A refused user is dead-lettered and counted as such, so it must not count as stored as well
+     * (stored + dead-lettered == published): its users_by_run row, which Cassandra may have taken
+     * beside the refused statement, is deleted. The rows of its other tables are left as they are.
+     * Rare (only refused users), idempotent, and retried with the batch if Cassandra is unavailable.
+     */
+    private void uncount(List<WriteFailure<UserProcessed>> refused) {
+        if (refused.isEmpty()) {
+            return;
+        }
+        // A user whose statements could not even be bound may lack the values to delete by: nothing to undo then.
+        writes.write("users-uncounted", refused.stream().map(WriteFailure::item).toList(), user -> List.of(bind(deleteByRun,
+                user.getIngestion().getRunId(), DataLayout.runShard(user.getUserId()), user.getUserId())));
     }
 
     /** Country-year partitions now known to be in country_registration_years: no need to write them again. */

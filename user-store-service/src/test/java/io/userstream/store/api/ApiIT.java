@@ -241,19 +241,29 @@ class ApiIT {
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.runId").isEqualTo(RUN.toString())
-                .jsonPath("$.stored").isEqualTo(3);
+                .jsonPath("$.stored").isEqualTo(3)
+                .jsonPath("$.deadLettered").isEqualTo(0);
     }
 
     @Test
     void deliveryOfUnknownRunIsZero() {
         http.get().uri("/api/v1/ingestions/{runId}/delivery", UUID.randomUUID()).exchange()
                 .expectStatus().isOk()
-                .expectBody().jsonPath("$.stored").isEqualTo(0);
+                .expectBody().jsonPath("$.stored").isEqualTo(0).jsonPath("$.deadLettered").isEqualTo(0);
     }
 
     @Test
     void deliveryOfMalformedRunIdIs400() {
         problem("/api/v1/ingestions/run-7/delivery", 400, "runId");
+    }
+
+    // GET /api/v1/ingestions/{runId}/dead-letters (more in DeadLetterAccountingIT)
+
+    @Test
+    void deadLettersOfARunWithoutAnyIsAnEmptyPage() {
+        http.get().uri("/api/v1/ingestions/{runId}/dead-letters", RUN).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.items.length()").isEqualTo(0).jsonPath("$.nextPageToken").isEmpty();
     }
 
     // Operations: OpenAPI, health, metrics
@@ -266,7 +276,8 @@ class ApiIT {
                 .jsonPath("$.paths['/api/v1/users/{id}']").exists()
                 .jsonPath("$.paths['/api/v1/users']").exists()
                 .jsonPath("$.paths['/api/v1/stats']").exists()
-                .jsonPath("$.paths['/api/v1/ingestions/{runId}/delivery']").exists();
+                .jsonPath("$.paths['/api/v1/ingestions/{runId}/delivery']").exists()
+                .jsonPath("$.paths['/api/v1/ingestions/{runId}/dead-letters']").exists();
     }
 
     @Test

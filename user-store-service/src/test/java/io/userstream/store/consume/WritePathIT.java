@@ -105,6 +105,11 @@ class WritePathIT {
         assertThat(headers).containsEntry("dlq.reason", "unwritable").containsEntry("dlq.stage", "store");
         assertThat(headers.get("dlq.error")).containsIgnoringCase("key");
         http.get().uri("/api/v1/users/{id}", fineId).exchange().expectStatus().isOk();
+
+        // The service reads its own dead letter back and counts it for the run, once; the refused
+        // user is not also counted as stored, so stored + deadLettered == published (2).
+        KafkaTestClients.awaitDeadLettersConsumed(stack, CONSUMED);
+        assertThat(delivery(runId)).isEqualTo(new DeliveryBody(runId, 1, 1));
     }
 
     @Test
@@ -130,12 +135,16 @@ class WritePathIT {
     }
 
     private long storedCount(UUID runId) {
-        return http.get().uri("/api/v1/ingestions/{runId}/delivery", runId).exchange()
-                .expectStatus().isOk()
-                .expectBody(DeliveryBody.class).returnResult().getResponseBody().stored();
+        return delivery(runId).stored();
     }
 
-    record DeliveryBody(UUID runId, long stored) {
+    private DeliveryBody delivery(UUID runId) {
+        return http.get().uri("/api/v1/ingestions/{runId}/delivery", runId).exchange()
+                .expectStatus().isOk()
+                .expectBody(DeliveryBody.class).returnResult().getResponseBody();
+    }
+
+    record DeliveryBody(UUID runId, long stored, long deadLettered) {
     }
 
     private int rows(String cql, Object... values) {

@@ -14,7 +14,7 @@ class PageTokenTest {
     @Test
     void tokenWithoutPagingStateRoundTrips() {
         PageToken token = PageToken.decode(new PageToken(2019, null).encode());
-        assertThat(token.year()).isEqualTo(2019);
+        assertThat(token.bucket()).isEqualTo(2019);
         assertThat(token.pagingState()).isNull();
     }
 

@@ -1,0 +1,31 @@
+package io.userstream.store.query;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A dead letter of an ingestion run as the API shows it. Fields the dead letter's headers did not
+ * carry are null.
+ *
+ * @param userId   the user's id from the original value
+ * @param reason   short code, e.g. invalid-email, unwritable
+ * @param stage    where it failed: validate, store
+ * @param error    human-readable message
+ * @param failedAt when it was dead-lettered
+ * @param service  which service dead-lettered it
+ * @param source   where the original record was read; the record itself stays on the DLQ topic
+ */
+public record DeadLetterView(UUID userId, String reason, String stage, String error, Instant failedAt, String service, Source source) {
+
+    public record Source(String topic, int partition, long offset) {
+    }
+
+    static final String COLUMNS = "source_topic, source_partition, source_offset, user_id, reason, stage, error, failed_at, service";
+
+    static DeadLetterView of(Row row) {
+        return new DeadLetterView(row.getUuid("user_id"), row.getString("reason"), row.getString("stage"), row.getString("error"),
+                row.getInstant("failed_at"), row.getString("service"),
+                new Source(row.getString("source_topic"), row.getInt("source_partition"), row.getLong("source_offset")));
+    }
+}
