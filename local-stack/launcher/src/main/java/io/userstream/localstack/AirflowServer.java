@@ -25,17 +25,21 @@ import java.util.regex.Pattern;
  * Airflow 3 as {@code airflow standalone} (api-server and UI, scheduler, dag-processor, triggerer)
  * from the project's virtualenv, with the local PostgreSQL as its metadata database and
  * {@code airflow/dags} as its DAG folder. The DAG reaches our services through the Connections
- * {@code ingest_api} and {@code user_store_api}, set here by environment.
+ * {@code ingest_api} and {@code user_store_api}, set here by environment from the stack's ports
+ * (or {@code INGEST_API_URL} / {@code USER_STORE_API_URL} for services running elsewhere).
  */
 record AirflowServer(Path home, Ports ports, Distributions distributions) implements LocalServer {
 
     static final String DATABASE = "airflow";
     static final String ADMIN_USER = "admin";
-    // The services' default ports (see README); the DAG's Connections point at them.
-    private static final String INGEST_API = "http://127.0.0.1:8082";
-    private static final String USER_STORE_API = "http://127.0.0.1:8083";
     private static final Pattern PASSWORD = Pattern.compile("\"" + ADMIN_USER + "\"\\s*:\\s*\"([^\"]+)\"");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** A first start migrates the metadata database; on a loaded 2-core machine all of it took over 2 minutes. */
+    @Override
+    public Duration readyTimeout() {
+        return Duration.ofSeconds(300);
+    }
 
     @Override
     public int clientPort() {
@@ -82,6 +86,9 @@ record AirflowServer(Path home, Ports ports, Distributions distributions) implem
         env.put("AIRFLOW__CORE__DAGS_FOLDER", airflowDir().resolve("dags").toString());
         env.put("AIRFLOW__CORE__LOAD_EXAMPLES", "False");
         env.put("AIRFLOW__CORE__EXECUTOR", "LocalExecutor");
+        // The LocalExecutor keeps one worker process per slot (default 32, ~20 MB each); user_automation runs
+        // one task at a time.
+        env.put("AIRFLOW__CORE__PARALLELISM", System.getenv().getOrDefault("AIRFLOW__CORE__PARALLELISM", "4"));
         env.put("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS", ADMIN_USER + ":admin");
         env.put("AIRFLOW__API__HOST", "127.0.0.1");
         env.put("AIRFLOW__API__PORT", Integer.toString(ports.airflow()));
@@ -89,8 +96,11 @@ record AirflowServer(Path home, Ports ports, Distributions distributions) implem
         env.put("AIRFLOW__CORE__EXECUTION_API_SERVER_URL", "http://127.0.0.1:" + ports.airflow() + "/execution/");
         env.put("AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT", Integer.toString(ports.airflowWorkerLogs()));
         env.put("AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT", Integer.toString(ports.airflowTriggererLogs()));
-        env.put("AIRFLOW_CONN_INGEST_API", System.getenv().getOrDefault("INGEST_API_URL", INGEST_API));
-        env.put("AIRFLOW_CONN_USER_STORE_API", System.getenv().getOrDefault("USER_STORE_API_URL", USER_STORE_API));
+        env.put("AIRFLOW_CONN_INGEST_API", System.getenv().getOrDefault("INGEST_API_URL", "http://127.0.0.1:" + ports.ingest()));
+        env.put("AIRFLOW_CONN_USER_STORE_API", System.getenv().getOrDefault("USER_STORE_API_URL", "http://127.0.0.1:" + ports.store()));
+        // Runs only when triggered (./pipeline up/ingest, the UI): unpausing user_automation would otherwise start
+        // its @daily run at once, with the default params (1,000 randomuser.me users), ahead of the triggered run.
+        env.put("AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE", System.getenv().getOrDefault("AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE", "False"));
         return env;
     }
 
@@ -113,12 +123,12 @@ record AirflowServer(Path home, Ports ports, Distributions distributions) implem
         }
     }
 
-    /** "admin / password": Airflow's simple auth manager generates the password on first start. */
-    Optional<String> login() {
+    /** Airflow's simple auth manager generates the admin password on first start. */
+    Optional<AirflowLogin> login() {
         Path passwords = home.resolve("simple_auth_manager_passwords.json.generated");
         try {
             Matcher matcher = PASSWORD.matcher(Files.readString(passwords));
-            return matcher.find() ? Optional.of(ADMIN_USER + " / " + matcher.group(1)) : Optional.empty();
+            return matcher.find() ? Optional.of(new AirflowLogin(ADMIN_USER, matcher.group(1))) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

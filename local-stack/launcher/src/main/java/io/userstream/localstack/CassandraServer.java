@@ -53,6 +53,11 @@ record CassandraServer(Path home, Ports ports, Distributions distributions) impl
     }
 
     @Override
+    public void requireInstalled() {
+        distributions.cassandraClasspath();
+    }
+
+    @Override
     public void prepare() throws IOException {
         Files.createDirectories(home.resolve("data"));
         // num_tokens 1 + initial_token 0: a single node needs no ring delay on first boot.

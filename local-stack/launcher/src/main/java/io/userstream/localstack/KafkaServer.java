@@ -24,6 +24,11 @@ record KafkaServer(Path home, Ports ports, Distributions distributions) implemen
     }
 
     @Override
+    public void requireInstalled() {
+        distributions.kafkaClasspath();
+    }
+
+    @Override
     public void prepare() throws IOException, InterruptedException {
         Path data = home.resolve("data");
         Files.createDirectories(data);

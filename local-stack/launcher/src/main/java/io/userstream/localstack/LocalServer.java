@@ -2,6 +2,7 @@ package io.userstream.localstack;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +11,7 @@ import java.util.Set;
  * How to prepare, run and probe one kind of server. The process itself is handled by
  * {@link ServerProcess}; implementations only describe it.
  */
-sealed interface LocalServer permits KafkaServer, RegistryServer, CassandraServer, PostgresServer, AirflowServer {
+sealed interface LocalServer permits KafkaServer, RegistryServer, CassandraServer, PostgresServer, AirflowServer, SpringBootService {
 
     ServerKind kind();
 
@@ -29,6 +30,13 @@ sealed interface LocalServer permits KafkaServer, RegistryServer, CassandraServe
         return Set.of();
     }
 
+    /**
+     * Fails with a {@link DistributionMissingException} naming the build command when the files this
+     * server runs from are missing; checked for every server before any starts.
+     */
+    default void requireInstalled() {
+    }
+
     /** One-time set-up of the data folder (format, initdb, configuration files); a no-op when already done. */
     void prepare() throws IOException, InterruptedException;
 
@@ -37,6 +45,11 @@ sealed interface LocalServer permits KafkaServer, RegistryServer, CassandraServe
 
     default Map<String, String> environment() {
         return Map.of();
+    }
+
+    /** How long a start may take before it counts as failed (the process is then stopped). */
+    default Duration readyTimeout() {
+        return Duration.ofSeconds(120);
     }
 
     /** A real protocol round trip: true only when the server answered a request. */

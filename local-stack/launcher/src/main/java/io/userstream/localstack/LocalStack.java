@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,8 +21,9 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * Real Kafka, schema registry, Cassandra and PostgreSQL servers on 127.0.0.1, each its own child
- * process with its data folder and log file under one state folder.
+ * Real Kafka, schema registry, Cassandra, PostgreSQL and Airflow servers on 127.0.0.1, and our three
+ * Spring Boot services (ingest-service, stream-processor, user-store-service) wired to them; each is
+ * its own child process with its data folder and log file under one state folder.
  *
  * <p>Attached stacks (tests) stop everything they started when closed or when the JVM exits.
  * Detached stacks ({@code ./pipeline up}) leave the servers running; a later launcher on the same
@@ -29,7 +31,6 @@ import java.util.stream.Collectors;
  */
 public final class LocalStack implements AutoCloseable {
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private final Path stateDir;
@@ -52,6 +53,10 @@ public final class LocalStack implements AutoCloseable {
         servers.put(ServerKind.CASSANDRA, new CassandraServer(home(ServerKind.CASSANDRA), ports, distributions));
         servers.put(ServerKind.POSTGRES, new PostgresServer(home(ServerKind.POSTGRES), ports, distributions));
         servers.put(ServerKind.AIRFLOW, new AirflowServer(home(ServerKind.AIRFLOW), ports, distributions));
+        for (ServerKind service : ServerKind.services()) {
+            servers.put(service, new SpringBootService(service, home(service), ports.clientPort(service), distributions,
+                    springProperties(SpringBootService.requirementsOf(service))));
+        }
         for (LocalServer server : servers.values()) {
             ServerProcess.adopt(server).ifPresent(process -> running.put(server.kind(), process));
         }
@@ -70,8 +75,10 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Starts the given servers that are not running yet, in parallel, and returns when each answers
-     * a real request. If one fails, the ones this call started are stopped again.
+     * Starts the given servers that are not running yet, in parallel, each as soon as the servers it
+     * requires answer, and returns when each answers a real request (a service: Actuator health UP).
+     * Missing files, busy ports and missing requirements are refused before anything starts. If one
+     * fails, the ones this call started are stopped again.
      */
     public synchronized LocalStack start(Set<ServerKind> kinds) {
         List<LocalServer> toStart = kinds.stream()
@@ -90,6 +97,7 @@ public final class LocalStack implements AutoCloseable {
                             + requirement.displayName() + " running; start them together");
                 }
             }
+            server.requireInstalled();
             for (int port : ports.boundBy(server.kind())) {
                 Ports.requireFree(server.kind(), port);
             }
@@ -135,6 +143,20 @@ public final class LocalStack implements AutoCloseable {
                 removeShutdownHook();
             }
         }
+        return this;
+    }
+
+    /**
+     * Further Spring Boot properties for {@code service} when this stack starts it, above its own
+     * application.yml, e.g. a local stand-in's URL for randomuser.me.
+     */
+    public synchronized LocalStack withServiceProperties(ServerKind service, Map<String, String> properties) {
+        if (!(servers.get(service) instanceof SpringBootService current)) {
+            throw new IllegalArgumentException(service.displayName() + " is not a Spring Boot service");
+        }
+        Map<String, String> merged = new LinkedHashMap<>(current.springProperties());
+        merged.putAll(properties);
+        servers.put(service, new SpringBootService(service, current.home(), current.clientPort(), current.distributions(), merged));
         return this;
     }
 
@@ -247,9 +269,60 @@ public final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + ports.airflow();
     }
 
-    /** The Airflow UI's admin login (user and generated password), once Airflow has started. */
-    public Optional<String> airflowLogin() {
+    /** The Airflow UI's and REST API's admin login (user and generated password), once Airflow has started. */
+    public Optional<AirflowLogin> airflowLogin() {
         return ((AirflowServer) servers.get(ServerKind.AIRFLOW)).login();
+    }
+
+    /** Base URL ({@code http://127.0.0.1:<port>}) of a service's REST API and Actuator. */
+    public String serviceUrl(ServerKind service) {
+        if (!(servers.get(service) instanceof SpringBootService springBootService)) {
+            throw new IllegalArgumentException(service.displayName() + " is not one of our services");
+        }
+        return springBootService.baseUrl();
+    }
+
+    /** ingest-service's base URL: {@code POST /api/v1/ingestions}, Actuator, OpenAPI. */
+    public String ingestServiceUrl() {
+        return serviceUrl(ServerKind.INGEST);
+    }
+
+    /** user-store-service's base URL: {@code GET /api/v1/users}, deliveries, stats, Actuator, OpenAPI. */
+    public String userStoreServiceUrl() {
+        return serviceUrl(ServerKind.STORE);
+    }
+
+    /** stream-processor's base URL: Actuator only (it has no REST API). */
+    public String streamProcessorUrl() {
+        return serviceUrl(ServerKind.PROCESSOR);
+    }
+
+    /**
+     * Spring Boot properties that point an application at these servers of this stack:
+     * {@code spring.kafka.bootstrap-servers}, {@code spring.kafka.properties.schema.registry.url},
+     * {@code spring.cassandra.contact-points} and {@code .local-datacenter},
+     * {@code spring.datasource.url}, {@code .username} and {@code .password}. Kinds without such
+     * properties are ignored. The services started here get exactly these for their requirements.
+     */
+    public Map<String, String> springProperties(Set<ServerKind> kinds) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        if (kinds.contains(ServerKind.KAFKA)) {
+            properties.put("spring.kafka.bootstrap-servers", kafkaBootstrapServers());
+        }
+        if (kinds.contains(ServerKind.REGISTRY)) {
+            // Read by every Kafka client's serde, ours and Confluent's alike.
+            properties.put("spring.kafka.properties.schema.registry.url", schemaRegistryUrl());
+        }
+        if (kinds.contains(ServerKind.CASSANDRA)) {
+            properties.put("spring.cassandra.contact-points", cassandraContactPoint());
+            properties.put("spring.cassandra.local-datacenter", cassandraLocalDatacenter());
+        }
+        if (kinds.contains(ServerKind.POSTGRES)) {
+            properties.put("spring.datasource.url", postgresJdbcUrl("postgres"));
+            properties.put("spring.datasource.username", postgresUsername());
+            properties.put("spring.datasource.password", "");
+        }
+        return properties;
     }
 
     private ServerProcess startOne(LocalServer server) {
@@ -265,7 +338,7 @@ public final class LocalStack implements AutoCloseable {
         }
         ServerProcess process = ServerProcess.start(server, detached);
         running.put(server.kind(), process);
-        process.awaitReady(READY_TIMEOUT);
+        process.awaitReady(server.readyTimeout());
         progress.accept("%s ready on 127.0.0.1:%d in %.1f s (pid %d, log %s)".formatted(
                 server.kind().displayName(), ports.clientPort(server.kind()),
                 (System.nanoTime() - began) / 1e9, process.pid(), server.logFile()));

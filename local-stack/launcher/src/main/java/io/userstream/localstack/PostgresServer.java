@@ -34,6 +34,11 @@ record PostgresServer(Path home, Ports ports, Distributions distributions) imple
     }
 
     @Override
+    public void requireInstalled() {
+        distributions.postgresArchive();
+    }
+
+    @Override
     public void prepare() throws IOException, InterruptedException {
         if (LocalServer.runningAsRoot()) {
             requireTraversableByServerUser(home);

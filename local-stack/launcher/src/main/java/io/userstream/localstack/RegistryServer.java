@@ -33,6 +33,11 @@ record RegistryServer(Path home, Ports ports, Distributions distributions) imple
     }
 
     @Override
+    public void requireInstalled() {
+        distributions.registryRunnerJar();
+    }
+
+    @Override
     public void prepare() throws IOException {
         Files.createDirectories(home.resolve("data"));
     }

@@ -1,13 +1,27 @@
 package io.userstream.localstack;
 
-/** The servers local-stack can run; their ports are in {@link Ports}. Requirements come before dependents. */
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What local-stack can run: the servers, Airflow and our three Spring Boot services. Their ports
+ * are in {@link Ports}. Requirements come before dependents.
+ */
 public enum ServerKind {
     KAFKA("kafka"),
     REGISTRY("schema-registry"),
     CASSANDRA("cassandra"),
     POSTGRES("postgres"),
     /** Airflow 3 (api-server with UI, scheduler, dag-processor, triggerer) on the local PostgreSQL. */
-    AIRFLOW("airflow");
+    AIRFLOW("airflow"),
+    /** ingest-service's jar: needs Kafka, the registry and PostgreSQL. */
+    INGEST("ingest-service"),
+    /** stream-processor's jar: needs Kafka and the registry. */
+    PROCESSOR("stream-processor"),
+    /** user-store-service's jar: needs Kafka, the registry and Cassandra. */
+    STORE("user-store-service");
 
     private final String displayName;
 
@@ -15,9 +29,24 @@ public enum ServerKind {
         this.displayName = displayName;
     }
 
-    /** Name used in logs, state folders and the {@code pipeline} command. */
+    /** Name used in logs, state folders and the {@code pipeline} command; for a service also its Maven module. */
     public String displayName() {
         return displayName;
+    }
+
+    /** True for our own services (a Spring Boot jar built by this project), false for third-party servers. */
+    public boolean isService() {
+        return this == INGEST || this == PROCESSOR || this == STORE;
+    }
+
+    /** Kafka, the registry, Cassandra and PostgreSQL: what the services' integration tests need. */
+    public static Set<ServerKind> dataServers() {
+        return EnumSet.of(KAFKA, REGISTRY, CASSANDRA, POSTGRES);
+    }
+
+    /** ingest-service, stream-processor and user-store-service. */
+    public static Set<ServerKind> services() {
+        return EnumSet.of(INGEST, PROCESSOR, STORE);
     }
 
     public static ServerKind fromDisplayName(String name) {
@@ -26,6 +55,7 @@ public enum ServerKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("Unknown server '" + name + "'; known: kafka, schema-registry, cassandra, postgres, airflow");
+        throw new IllegalArgumentException("Unknown server '" + name + "'; known: "
+                + Arrays.stream(values()).map(ServerKind::displayName).collect(Collectors.joining(", ")));
     }
 }

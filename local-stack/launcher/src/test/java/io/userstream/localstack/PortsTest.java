@@ -15,14 +15,30 @@ class PortsTest {
         assertThat(ports.clientPort(ServerKind.REGISTRY)).isEqualTo(8081);
         assertThat(ports.clientPort(ServerKind.CASSANDRA)).isEqualTo(9042);
         assertThat(ports.clientPort(ServerKind.POSTGRES)).isEqualTo(5432);
+        assertThat(ports.clientPort(ServerKind.AIRFLOW)).isEqualTo(8080);
+        assertThat(ports.clientPort(ServerKind.INGEST)).isEqualTo(8082);
+        assertThat(ports.clientPort(ServerKind.STORE)).isEqualTo(8083);
+        assertThat(ports.clientPort(ServerKind.PROCESSOR)).isEqualTo(8084);
+    }
+
+    @Test
+    void everyKindHasItsClientPortFirstAmongThePortsItBinds() {
+        Ports ports = Ports.ephemeral();
+        for (ServerKind kind : ServerKind.values()) {
+            assertThat(ports.boundBy(kind)[0]).as(kind.displayName()).isEqualTo(ports.clientPort(kind));
+        }
     }
 
     @Test
     void environmentOverridesSomePortsAndRoundTrips() {
-        Ports ports = Ports.fromEnvironment(Map.of("KAFKA_PORT", "19092", "POSTGRES_PORT", " 15432 "));
+        Ports ports = Ports.fromEnvironment(Map.of("KAFKA_PORT", "19092", "POSTGRES_PORT", " 15432 ",
+                "INGEST_PORT", "19082", "USER_STORE_PORT", "19083", "STREAM_PROCESSOR_PORT", "19084"));
         assertThat(ports.kafka()).isEqualTo(19092);
         assertThat(ports.postgres()).isEqualTo(15432);
         assertThat(ports.registry()).isEqualTo(8081);
+        assertThat(ports.ingest()).isEqualTo(19082);
+        assertThat(ports.store()).isEqualTo(19083);
+        assertThat(ports.processor()).isEqualTo(19084);
         assertThat(Ports.fromEnvironment(ports.asEnvironment())).isEqualTo(ports);
     }
 
@@ -37,14 +53,16 @@ class PortsTest {
     @Test
     void ephemeralPortsAreDistinct() {
         Ports ports = Ports.ephemeral();
-        assertThat(new java.util.HashSet<>(java.util.List.of(ports.kafka(), ports.kafkaController(), ports.registry(),
-                ports.cassandra(), ports.cassandraStorage(), ports.postgres()))).hasSize(6);
+        assertThat(new java.util.HashSet<>(ports.asEnvironment().values())).hasSize(12);
     }
 
     @Test
     void serversAreFoundByTheirDisplayNames() {
         assertThat(ServerKind.fromDisplayName("schema-registry")).isEqualTo(ServerKind.REGISTRY);
         assertThat(ServerKind.fromDisplayName("kafka")).isEqualTo(ServerKind.KAFKA);
-        assertThatThrownBy(() -> ServerKind.fromDisplayName("zookeeper")).hasMessageContaining("zookeeper");
+        assertThat(ServerKind.fromDisplayName("user-store-service")).isEqualTo(ServerKind.STORE);
+        assertThat(ServerKind.fromDisplayName("ingest")).isEqualTo(ServerKind.INGEST);
+        assertThatThrownBy(() -> ServerKind.fromDisplayName("zookeeper")).hasMessageContaining("zookeeper")
+                .hasMessageContaining("stream-processor");
     }
 }

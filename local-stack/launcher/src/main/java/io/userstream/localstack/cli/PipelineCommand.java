@@ -1,39 +1,53 @@
 package io.userstream.localstack.cli;
 
+import io.userstream.localstack.AirflowLogin;
 import io.userstream.localstack.Distributions;
 import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.LocalStackException;
 import io.userstream.localstack.Ports;
 import io.userstream.localstack.ServerKind;
+import io.userstream.localstack.airflow.AirflowApiException;
+import io.userstream.localstack.airflow.TaskInstance;
+import io.userstream.localstack.airflow.UserAutomation;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 
 /**
- * The {@code ./pipeline} command: {@code up}, {@code down}, {@code status} and {@code logs} for the
- * servers on this machine. State (data, logs, PIDs, chosen ports) lives in {@code .local-stack/}
- * at the repository root.
+ * The {@code ./pipeline} command: {@code up}, {@code ingest}, {@code status}, {@code logs} and
+ * {@code down} for the whole pipeline on this machine. State (data, logs, PIDs, chosen ports) lives
+ * in {@code .local-stack/} at the repository root.
  */
 public final class PipelineCommand {
 
     private static final String USAGE = """
             usage: ./pipeline <command>
-              up              start Kafka, the schema registry, Cassandra, PostgreSQL and Airflow on 127.0.0.1 (they keep running)
-              status          each server's PID, port and health (exit code 1 if one is not healthy)
-              logs <server>   the last lines of a server's log (kafka, schema-registry, cassandra, postgres, airflow)
+              up [--count N] [--source faker|randomuser] [--seed S] [--no-run]
+                              start Kafka, the schema registry, Cassandra, PostgreSQL, ingest-service, stream-processor,
+                              user-store-service and Airflow on 127.0.0.1 (they keep running), then run the user_automation
+                              DAG once (1,000 faker users unless told otherwise; --no-run skips it) and print what it stored
+              ingest [--count N] [--source faker|randomuser] [--seed S]
+                              run the user_automation DAG on the running stack and print the same summary
+              status          each process's PID, port and health: UP, DOWN or not running (exit code 1 unless all are UP)
+              logs <name>     the last 100 lines of a log: %s
               down            stop everything 'up' started
             state folder: PIPELINE_STATE_DIR (default .local-stack/)
-            ports: KAFKA_PORT, KAFKA_CONTROLLER_PORT, SCHEMA_REGISTRY_PORT, CASSANDRA_PORT, CASSANDRA_STORAGE_PORT, POSTGRES_PORT,
-                   AIRFLOW_PORT, AIRFLOW_WORKER_LOG_PORT, AIRFLOW_TRIGGERER_LOG_PORT
-            """;
+            ports: %s
+            """.formatted(String.join(", ", Arrays.stream(ServerKind.values()).map(ServerKind::displayName).toList()),
+            String.join(", ", Ports.defaults().asEnvironment().keySet().stream().sorted().toList()));
 
     private final Path stateDir;
+    private final long began = System.nanoTime();
 
     private PipelineCommand(Path stateDir) {
         this.stateDir = stateDir;
@@ -48,43 +62,106 @@ public final class PipelineCommand {
         PipelineCommand command = new PipelineCommand(stateDir != null && !stateDir.isBlank()
                 ? Path.of(stateDir).toAbsolutePath()
                 : Distributions.locate().repositoryRoot().resolve(".local-stack"));
+        List<String> options = List.of(args).subList(1, args.length);
         try {
             int exit = switch (args[0]) {
-                case "up" -> command.up();
+                case "up" -> command.up(RunOptions.parse(options, true));
+                case "ingest" -> command.ingest(RunOptions.parse(options, false));
                 case "down" -> command.down();
                 case "status" -> command.status();
-                case "logs" -> command.logs(args);
+                case "logs" -> command.logs(options);
                 default -> {
                     System.err.print(USAGE);
                     yield 2;
                 }
             };
             System.exit(exit);
-        } catch (LocalStackException | IllegalArgumentException | IOException e) {
+        } catch (LocalStackException | AirflowApiException | IllegalArgumentException | IOException e) {
             System.err.println("pipeline " + args[0] + ": " + e.getMessage());
             System.exit(1);
         }
     }
 
-    private int up() throws IOException {
-        long began = System.nanoTime();
+    private int up(RunOptions options) throws IOException {
         Ports ports = ports(true);
-        System.out.println("Starting Kafka, schema registry, Cassandra, PostgreSQL and Airflow (state in " + stateDir + ") ...");
+        System.out.println("Starting Kafka, schema registry, Cassandra, PostgreSQL, ingest-service, stream-processor,"
+                + " user-store-service and Airflow (state in " + stateDir + ") ...");
         // Not closed: a detached stack's servers keep running until ./pipeline down.
-        LocalStack stack = LocalStack.detached(stateDir, ports, System.out::println);
+        LocalStack stack = LocalStack.detached(stateDir, ports, this::progress);
         stack.start(EnumSet.allOf(ServerKind.class));
-        System.out.printf("%nAll servers up in %.1f s:%n", (System.nanoTime() - began) / 1e9);
-        System.out.println("  Kafka bootstrap servers          " + stack.kafkaBootstrapServers());
-        System.out.println("  Schema Registry (Confluent API)  " + stack.schemaRegistryUrl());
-        System.out.println("  Schema Registry UI               http://127.0.0.1:" + ports.registry() + "/ui");
-        System.out.println("  Cassandra CQL                    " + stack.cassandraContactPoint()
-                + " (datacenter " + stack.cassandraLocalDatacenter() + ")");
-        System.out.println("  PostgreSQL                       " + stack.postgresJdbcUrl("postgres")
-                + " (user " + stack.postgresUsername() + ", no password)");
-        System.out.println("  Airflow UI                       " + stack.airflowUrl()
-                + " (login " + stack.airflowLogin().orElse("admin / see .local-stack/airflow/simple_auth_manager_passwords.json.generated") + ")");
-        System.out.println("Check them with ./pipeline status; stop them with ./pipeline down.");
-        return 0;
+        System.out.printf("All servers and services up in %.1f s. Airflow UI: %s (login %s)%n",
+                seconds(), stack.airflowUrl(), login(stack));
+        int exit = 0;
+        if (options.run()) {
+            exit = runDag(stack, options);
+        }
+        printAddresses(stack);
+        System.out.println("Everything keeps running: ./pipeline status, ./pipeline logs <name>, ./pipeline ingest --count N, ./pipeline down.");
+        return exit;
+    }
+
+    private int ingest(RunOptions options) throws IOException {
+        LocalStack stack = LocalStack.detached(stateDir, ports(false), line -> { });
+        // Only Airflow is checked here: the DAG's first task checks the services and its failure names them.
+        if (!stack.isHealthy(ServerKind.AIRFLOW)) {
+            throw new IllegalArgumentException("Airflow is " + (stack.isRunning(ServerKind.AIRFLOW) ? "not answering" : "not running")
+                    + " (state in " + stateDir + "); start everything with ./pipeline up --no-run");
+        }
+        return runDag(stack, options);
+    }
+
+    /** Triggers user_automation, shows its tasks as they progress and prints what it stored. Exit code 1 if it failed. */
+    private int runDag(LocalStack stack, RunOptions options) {
+        UserAutomation.Request request = options.request();
+        System.out.printf("Running DAG %s with count=%d source=%s seed=%s ...%n",
+                UserAutomation.DAG_ID, request.count(), request.source(), request.seed());
+        UserAutomation automation = new UserAutomation(stack);
+        // Generous: randomuser.me allows about 66 users/s; the DAG itself fails a run that stalls.
+        Duration timeout = Duration.ofMinutes(15).plusSeconds(request.count() / 50);
+        UserAutomation.Result result = automation.run(request, timeout, this::taskProgress);
+        String runId = result.dagRun().dagRunId();
+        System.out.printf("DAG run %s: %s in %.1f s (ingestion run %s)%n", runId, result.dagRun().state(),
+                result.took().toMillis() / 1e3, result.ingestionRunId().map(Object::toString).orElse("not started"));
+        System.out.printf("  users: requested=%d published=%s stored=%s dead-lettered=%s%n", request.count(),
+                count(result.published()), count(result.stored()),
+                result.deadLettered().isPresent() ? count(result.deadLettered()) : "n/a (user-store-service does not report dead letters)");
+        System.out.println("  one stored user: " + result.sampleUser().orElse("none yet"));
+        if (result.succeeded()) {
+            return 0;
+        }
+        List<TaskInstance> failed = result.failedTasks();
+        for (TaskInstance task : failed.stream().filter(t -> "failed".equals(t.state())).toList()) {
+            System.out.printf("  FAILED task %s (try %d); the end of its log:%n", task.taskId(), task.tryNumber());
+            try {
+                automation.logOf(result.dagRun(), task, 15).forEach(line -> System.out.println("    | " + line));
+            } catch (AirflowApiException e) {
+                System.out.println("    (its log could not be read: " + e.getMessage() + ")");
+            }
+        }
+        List<String> notRun = failed.stream().filter(t -> "upstream_failed".equals(t.state())).map(TaskInstance::taskId).toList();
+        if (!notRun.isEmpty()) {
+            System.out.println("  not run (upstream failed): " + String.join(", ", notRun));
+        }
+        System.out.printf("  Airflow UI: %s/dags/%s/runs/%s%n", stack.airflowUrl(), UserAutomation.DAG_ID, runId);
+        return 1;
+    }
+
+    private void printAddresses(LocalStack stack) {
+        Ports ports = stack.ports();
+        System.out.println();
+        System.out.println("Addresses (all on 127.0.0.1):");
+        System.out.printf("  %-20s %s  (login %s)%n", "Airflow UI", stack.airflowUrl(), login(stack));
+        System.out.printf("  %-20s UI http://127.0.0.1:%d/ui   API %s%n", "Schema registry", ports.registry(), stack.schemaRegistryUrl());
+        for (ServerKind service : List.of(ServerKind.INGEST, ServerKind.STORE)) {
+            String url = stack.serviceUrl(service);
+            System.out.printf("  %-20s OpenAPI UI %s/swagger-ui.html   health %s/actuator/health%n", service.displayName(), url, url);
+        }
+        String processor = stack.streamProcessorUrl();
+        System.out.printf("  %-20s health %s/actuator/health   metrics %s/actuator/prometheus (no REST API)%n",
+                ServerKind.PROCESSOR.displayName(), processor, processor);
+        System.out.printf("  %-20s %s%n", "Kafka", stack.kafkaBootstrapServers());
+        System.out.printf("  %-20s %s (datacenter %s)%n", "Cassandra CQL", stack.cassandraContactPoint(), stack.cassandraLocalDatacenter());
+        System.out.printf("  %-20s %s (user %s, no password)%n", "PostgreSQL", stack.postgresJdbcUrl("postgres"), stack.postgresUsername());
     }
 
     private int down() throws IOException {
@@ -99,24 +176,25 @@ public final class PipelineCommand {
 
     private int status() throws IOException {
         LocalStack stack = LocalStack.detached(stateDir, ports(false), line -> { });
-        boolean allHealthy = true;
-        System.out.printf("%-16s %-8s %-6s %s%n", "SERVER", "PID", "PORT", "HEALTH");
+        boolean allUp = true;
+        System.out.printf("%-20s %-8s %-6s %s%n", "NAME", "PID", "PORT", "HEALTH");
         for (ServerKind kind : ServerKind.values()) {
             boolean running = stack.isRunning(kind);
             boolean healthy = running && stack.isHealthy(kind);
-            allHealthy &= healthy;
-            System.out.printf("%-16s %-8s %-6d %s%n", kind.displayName(),
+            allUp &= healthy;
+            System.out.printf("%-20s %-8s %-6d %s%n", kind.displayName(),
                     stack.pid(kind).map(String::valueOf).orElse("-"), stack.ports().clientPort(kind),
-                    healthy ? "healthy" : running ? "NOT ANSWERING (see ./pipeline logs " + kind.displayName() + ")" : "stopped");
+                    healthy ? "UP" : running ? "DOWN (see ./pipeline logs " + kind.displayName() + ")" : "not running");
         }
-        return allHealthy ? 0 : 1;
+        return allUp ? 0 : 1;
     }
 
-    private int logs(String[] args) throws IOException {
-        if (args.length < 2) {
-            throw new IllegalArgumentException("which server? kafka, schema-registry, cassandra or postgres");
+    private int logs(List<String> args) throws IOException {
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException("which log? " + String.join(", ",
+                    Arrays.stream(ServerKind.values()).map(ServerKind::displayName).toList()));
         }
-        ServerKind kind = ServerKind.fromDisplayName(args[1]);
+        ServerKind kind = ServerKind.fromDisplayName(args.get(0));
         Path log = LocalStack.detached(stateDir, ports(false), line -> { }).logFile(kind);
         if (!Files.exists(log)) {
             System.out.println("No log yet at " + log);
@@ -128,6 +206,37 @@ public final class PipelineCommand {
         }
         System.out.println("(" + log + ")");
         return 0;
+    }
+
+    private void progress(String line) {
+        System.out.printf("[%5.1f s] %s%n", seconds(), line);
+    }
+
+    /** Task states worth a line: started, waiting (a sensor between polls), retried and finished. */
+    private void taskProgress(TaskInstance task) {
+        String what = switch (task.state()) {
+            case "running" -> "running";
+            case "up_for_reschedule" -> "waiting (polls again)";
+            case "up_for_retry" -> "failed try " + task.tryNumber() + ", will retry";
+            case "success", "failed", "upstream_failed", "skipped" -> task.state();
+            default -> null; // scheduled, queued, ...: too chatty
+        };
+        if (what != null) {
+            System.out.printf("[%5.1f s]   %s: %s%n", seconds(), task.taskId(), what);
+        }
+    }
+
+    private double seconds() {
+        return (System.nanoTime() - began) / 1e9;
+    }
+
+    private String login(LocalStack stack) {
+        return stack.airflowLogin().map(AirflowLogin::toString)
+                .orElse("admin / see " + stateDir.resolve("airflow/simple_auth_manager_passwords.json.generated"));
+    }
+
+    private static String count(OptionalLong value) {
+        return value.isPresent() ? Long.toString(value.getAsLong()) : "?";
     }
 
     /** The ports of the running stack if 'up' recorded them, else the environment's or the defaults. */

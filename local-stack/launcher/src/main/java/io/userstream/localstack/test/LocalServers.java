@@ -28,6 +28,10 @@ import org.springframework.test.context.ContextCustomizerFactories;
 @ContextCustomizerFactories(LocalServersContextCustomizerFactory.class)
 public @interface LocalServers {
 
-    /** The servers this class needs; all four by default. */
+    /**
+     * The servers this class needs; Kafka, the registry, Cassandra and PostgreSQL by default. A
+     * service ({@link ServerKind#isService()}) can be asked for too, with its requirements, in a
+     * module the reactor builds after the service's jar (see the end-to-end module).
+     */
     ServerKind[] value() default {ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.CASSANDRA, ServerKind.POSTGRES};
 }

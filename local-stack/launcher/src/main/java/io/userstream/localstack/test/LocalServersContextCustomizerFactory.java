@@ -35,24 +35,7 @@ final class LocalServersContextCustomizerFactory implements ContextCustomizerFac
         }
 
         private Map<String, Object> springProperties(LocalStack stack) {
-            Map<String, Object> properties = new LinkedHashMap<>();
-            if (kinds.contains(ServerKind.KAFKA)) {
-                properties.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
-            }
-            if (kinds.contains(ServerKind.REGISTRY)) {
-                // Read by every Kafka client's serde, ours and Confluent's alike.
-                properties.put("spring.kafka.properties.schema.registry.url", stack.schemaRegistryUrl());
-            }
-            if (kinds.contains(ServerKind.CASSANDRA)) {
-                properties.put("spring.cassandra.contact-points", stack.cassandraContactPoint());
-                properties.put("spring.cassandra.local-datacenter", stack.cassandraLocalDatacenter());
-            }
-            if (kinds.contains(ServerKind.POSTGRES)) {
-                properties.put("spring.datasource.url", stack.postgresJdbcUrl("postgres"));
-                properties.put("spring.datasource.username", stack.postgresUsername());
-                properties.put("spring.datasource.password", "");
-            }
-            return properties;
+            return new LinkedHashMap<>(stack.springProperties(kinds));
         }
     }
 }

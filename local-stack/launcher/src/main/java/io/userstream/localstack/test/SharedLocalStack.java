@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -34,7 +33,7 @@ public final class SharedLocalStack {
             deleteRecursively(stateDir);
             stack = leftovers;
         }
-        return stack.start(kinds.isEmpty() ? EnumSet.allOf(ServerKind.class) : kinds);
+        return stack.start(kinds.isEmpty() ? ServerKind.dataServers() : kinds);
     }
 
     private static void print(String line) {

@@ -1,0 +1,339 @@
+package io.userstream.e2e.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * docker-compose.yml (repository root) as Docker Compose reads it: YAML with anchors and merge keys, every
+ * string value interpolated with .env.example's variables. Also the checks that concern the file as a whole
+ * (dependencies, images, healthchecks, volumes) and the Kafka and registry addresses a client may use.
+ */
+final class ComposeFile {
+
+    private static final Pattern VARIABLE =
+            Pattern.compile("\\$(?:\\$|\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?}|([A-Za-z_][A-Za-z0-9_]*))");
+    private static final Set<String> WAIT_CONDITIONS = Set.of("service_healthy", "service_completed_successfully");
+    private static final String[] KAFKA_IMAGES = {"confluentinc/cp-kafka", "confluentinc/cp-server"};
+
+    private final Path root;
+    private final Map<String, Map<String, Object>> services;
+    private final Set<String> declaredVolumes;
+
+    private ComposeFile(Path root, Map<String, Map<String, Object>> services, Set<String> declaredVolumes) {
+        this.root = root;
+        this.services = services;
+        this.declaredVolumes = declaredVolumes;
+    }
+
+    /** {@code <root>/docker-compose.yml} with the variables of {@code <root>/.env.example}. */
+    @SuppressWarnings("unchecked")
+    static ComposeFile read(Path root) throws IOException {
+        Map<String, String> variables = readEnvFile(root.resolve(".env.example"));
+        Object file = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(root.resolve("docker-compose.yml")));
+        assertThat(file).as("docker-compose.yml is a YAML mapping").isInstanceOf(Map.class);
+        Object services = interpolate(((Map<String, Object>) file).get("services"), variables);
+        assertThat(services).as("docker-compose.yml has services").isInstanceOf(Map.class);
+        Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
+        ((Map<String, Object>) services).forEach((name, service) -> {
+            assertThat(service).as("service %s is a mapping", name).isInstanceOf(Map.class);
+            byName.put(name, (Map<String, Object>) service);
+        });
+        Set<String> volumes = ((Map<String, Object>) file).get("volumes") instanceof Map<?, ?> declared
+                ? declared.keySet().stream().map(String::valueOf).collect(Collectors.toSet())
+                : Set.of();
+        return new ComposeFile(root, byName, volumes);
+    }
+
+    /** KEY=VALUE lines, as in a .env file (comments and blank lines skipped, quotes removed). */
+    static Map<String, String> readEnvFile(Path file) throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            int equals = trimmed.indexOf('=');
+            assertThat(equals).as("%s: '%s' is KEY=VALUE", file.getFileName(), trimmed).isPositive();
+            String value = trimmed.substring(equals + 1).strip();
+            if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+                value = value.substring(1, value.length() - 1);
+            }
+            values.put(trimmed.substring(0, equals).strip(), value);
+        }
+        return values;
+    }
+
+    /** Compose's interpolation of every string value: $$, $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}, ${VAR:+alt}, ${VAR+alt}. */
+    static Object interpolate(Object value, Map<String, String> variables) {
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> result = new LinkedHashMap<>();
+            map.forEach((key, item) -> result.put(key, interpolate(item, variables)));
+            return result;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(item -> interpolate(item, variables)).toList();
+        }
+        if (!(value instanceof String text)) {
+            return value;
+        }
+        Matcher matcher = VARIABLE.matcher(text);
+        StringBuilder result = new StringBuilder();
+        while (matcher.find()) {
+            String name = matcher.group(1) != null ? matcher.group(1) : matcher.group(4);
+            String replacement;
+            if (name == null) {
+                replacement = "$";
+            } else {
+                String operator = matcher.group(2);
+                String argument = matcher.group(3);
+                String set = variables.get(name);
+                boolean nonEmpty = set != null && !set.isEmpty();
+                replacement = switch (operator == null ? "" : operator) {
+                    case ":-" -> nonEmpty ? set : argument;
+                    case "-" -> set != null ? set : argument;
+                    case ":?", "?" -> {
+                        assertThat(":?".equals(operator) ? nonEmpty : set != null)
+                                .as("${%s%s%s}: .env.example must set %s", name, operator, argument, name).isTrue();
+                        yield set;
+                    }
+                    case ":+" -> nonEmpty ? argument : "";
+                    case "+" -> set != null ? argument : "";
+                    default -> {
+                        assertThat(set).as("$%s has no default: .env.example must set it", name).isNotNull();
+                        yield set;
+                    }
+                };
+            }
+            matcher.appendReplacement(result, Matcher.quoteReplacement(replacement));
+        }
+        matcher.appendTail(result);
+        return result.toString();
+    }
+
+    /** The checkout the file is in: build contexts and bind mounts are relative to it. */
+    Path root() {
+        return root;
+    }
+
+    Set<String> serviceNames() {
+        return services.keySet();
+    }
+
+    Map<String, Object> service(String name) {
+        assertThat(services).as("docker-compose.yml services").containsKey(name);
+        return services.get(name);
+    }
+
+    /** The environment, in its list (KEY=VALUE) or mapping form, values as strings. */
+    Map<String, String> environment(String name) {
+        Object environment = service(name).get("environment");
+        Map<String, String> result = new LinkedHashMap<>();
+        if (environment instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> result.put(key.toString(), value == null ? "" : value.toString()));
+        } else if (environment instanceof List<?> list) {
+            for (Object entry : list) {
+                String[] pair = entry.toString().split("=", 2);
+                result.put(pair[0], pair.length == 2 ? pair[1] : "");
+            }
+        }
+        return result;
+    }
+
+    /** depends_on as target → condition (the short list form means service_started). */
+    Map<String, String> dependsOn(String name) {
+        Object dependsOn = service(name).get("depends_on");
+        Map<String, String> result = new LinkedHashMap<>();
+        if (dependsOn instanceof List<?> list) {
+            list.forEach(target -> result.put(target.toString(), "service_started"));
+        } else if (dependsOn instanceof Map<?, ?> map) {
+            map.forEach((target, options) -> result.put(target.toString(),
+                    options instanceof Map<?, ?> o && o.get("condition") != null ? o.get("condition").toString() : "service_started"));
+        }
+        return result;
+    }
+
+    /** Published ports as [host, container]; short ("8080:80", "127.0.0.1:8080:80/tcp") or long syntax. */
+    List<int[]> ports(String name) {
+        List<int[]> result = new ArrayList<>();
+        if (service(name).get("ports") instanceof List<?> list) {
+            for (Object port : list) {
+                if (port instanceof Map<?, ?> map) {
+                    result.add(new int[] {Integer.parseInt(String.valueOf(map.get("published"))),
+                            Integer.parseInt(String.valueOf(map.get("target")))});
+                } else {
+                    String[] parts = port.toString().replaceFirst("/(tcp|udp)$", "").split(":");
+                    assertThat(parts.length).as("%s: port '%s' publishes a fixed host port", name, port).isGreaterThanOrEqualTo(2);
+                    result.add(new int[] {Integer.parseInt(parts[parts.length - 2]), Integer.parseInt(parts[parts.length - 1])});
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The healthcheck's command as one string (the CMD / CMD-SHELL list form or a string); fails when there is none. */
+    String healthcheck(String name) {
+        Object healthcheck = service(name).get("healthcheck");
+        assertThat(healthcheck).as("service %s has a healthcheck", name).isInstanceOf(Map.class);
+        Map<?, ?> map = (Map<?, ?>) healthcheck;
+        assertThat(map.get("disable")).as("%s: healthcheck disabled", name).isNotEqualTo(Boolean.TRUE);
+        Object test = map.get("test");
+        String command = test instanceof List<?> list
+                ? list.stream().skip(1).map(Object::toString).collect(Collectors.joining(" "))
+                : String.valueOf(test);
+        assertThat(test instanceof List<?> list ? list.get(0).toString() : "CMD-SHELL")
+                .as("%s: healthcheck test", name).isIn("CMD", "CMD-SHELL");
+        assertThat(command).as("%s: healthcheck command", name).isNotBlank();
+        return command;
+    }
+
+    String image(String name) {
+        Object image = service(name).get("image");
+        return image == null ? null : image.toString();
+    }
+
+    /** Services whose image is one of these repositories (e.g. "confluentinc/cp-kafka"). */
+    List<String> servicesOfImage(String... repositories) {
+        return services.keySet().stream()
+                .filter(name -> image(name) != null && Arrays.asList(repositories).contains(repository(image(name))))
+                .toList();
+    }
+
+    /** The Kafka brokers of the file. */
+    List<String> brokers() {
+        return servicesOfImage(KAFKA_IMAGES);
+    }
+
+    int brokerCount() {
+        return brokers().size();
+    }
+
+    static String repository(String image) {
+        String withoutDigest = image.split("@", 2)[0];
+        int colon = withoutDigest.lastIndexOf(':');
+        return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.substring(0, colon) : withoutDigest;
+    }
+
+    /** An image reference names a fixed version: a digest, or a tag that is not (and does not float like) latest. */
+    static void assertPinned(String image, String where) {
+        if (image.contains("@sha256:")) {
+            return;
+        }
+        int slash = image.lastIndexOf('/');
+        int colon = image.lastIndexOf(':');
+        assertThat(colon).as("%s: image '%s' has a tag", where, image).isGreaterThan(slash);
+        assertThat(image.substring(colon + 1).toLowerCase(Locale.ROOT)).as("%s: tag of image '%s'", where, image)
+                .isNotBlank().doesNotContain("latest");
+    }
+
+    /** Every depends_on target is a service of the file, waited for until healthy (it has a healthcheck) or, for a one-shot job, done. */
+    void assertDependencies() {
+        services.keySet().forEach(name -> dependsOn(name).forEach((target, condition) -> {
+            assertThat(services).as("%s depends on %s, a service of the file", name, target).containsKey(target);
+            assertThat(condition).as("%s waits for %s to be healthy (or, for a one-shot job, to succeed)", name, target)
+                    .isIn(WAIT_CONDITIONS);
+            if (condition.equals("service_healthy")) {
+                healthcheck(target);
+            }
+        }));
+    }
+
+    void assertImagesPinned() {
+        services.keySet().forEach(name -> {
+            String image = image(name);
+            assertThat(image != null || service(name).get("build") != null).as("%s has an image or a build", name).isTrue();
+            if (image != null) {
+                assertPinned(image, "service " + name);
+            }
+        });
+    }
+
+    void assertHealthchecks() {
+        services.keySet().forEach(this::healthcheck);
+    }
+
+    /** A named volume a service mounts is declared at the top level; a bind-mounted path exists in the checkout. */
+    void assertVolumes() {
+        services.forEach((name, service) -> {
+            if (service.get("volumes") instanceof List<?> volumes) {
+                for (Object volume : volumes) {
+                    if (!(volume instanceof Map<?, ?>) && !volume.toString().contains(":")) {
+                        continue; // an anonymous volume
+                    }
+                    String source = volume instanceof Map<?, ?> map ? String.valueOf(map.get("source")) : volume.toString().split(":")[0];
+                    if (source.startsWith(".") || source.startsWith("/")) {
+                        assertThat(root.resolve(source).normalize()).as("%s: bind-mounted %s", name, source).exists();
+                    } else {
+                        assertThat(declaredVolumes).as("%s mounts volume %s, declared under volumes:", name, source).contains(source);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Brokers as named in this file, and the protocol of each advertised listener: "kafka:29092" → PLAINTEXT. */
+    Map<String, String> advertisedKafkaListeners() {
+        Pattern advertised = Pattern.compile("([A-Za-z_]+)://([^:]+):(\\d+)");
+        Map<String, String> listeners = new LinkedHashMap<>();
+        for (String broker : brokers()) {
+            Map<String, String> env = environment(broker);
+            Map<String, String> protocols = new HashMap<>();
+            for (String entry : env.getOrDefault("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "").split(",")) {
+                String[] pair = entry.strip().split(":", 2);
+                if (pair.length == 2) {
+                    protocols.put(pair[0], pair[1]);
+                }
+            }
+            for (String entry : env.getOrDefault("KAFKA_ADVERTISED_LISTENERS", "").split(",")) {
+                Matcher listener = advertised.matcher(entry.strip());
+                if (listener.matches()) {
+                    listeners.put(listener.group(2) + ":" + listener.group(3), protocols.getOrDefault(listener.group(1), listener.group(1)));
+                }
+            }
+        }
+        return listeners;
+    }
+
+    /** Every address is a broker of this file, by its service name and a PLAINTEXT listener it advertises. */
+    void assertKafkaBootstrap(String bootstrapServers, String who) {
+        assertThat(bootstrapServers).as("%s: spring.kafka.bootstrap-servers", who).isNotBlank();
+        Map<String, String> listeners = advertisedKafkaListeners();
+        for (String address : bootstrapServers.split(",")) {
+            String hostPort = address.strip().replaceFirst("^[A-Za-z_]+://", "");
+            assertThat(listeners).as("%s: bootstrap address %s is a listener a Kafka service of the file advertises", who, hostPort)
+                    .containsKey(hostPort);
+            assertThat(listeners.get(hostPort)).as("%s: protocol of %s", who, hostPort).isEqualTo("PLAINTEXT");
+            assertThat(services).as("%s: %s is reached by its service name", who, hostPort).containsKey(hostPort.split(":")[0]);
+        }
+    }
+
+    /** The Confluent schema registry of this file, at its root (Confluent serves its API there, not under a path). */
+    void assertSchemaRegistryUrl(String url, String who) {
+        assertThat(url).as("%s: spring.kafka.properties.schema.registry.url", who).isNotBlank();
+        URI uri = URI.create(url);
+        List<String> registries = servicesOfImage("confluentinc/cp-schema-registry");
+        assertThat(registries).as("%s: %s names a schema registry service of the file", who, url).contains(uri.getHost());
+        String listeners = environment(uri.getHost()).getOrDefault("SCHEMA_REGISTRY_LISTENERS", "http://0.0.0.0:8081");
+        assertThat(URI.create(listeners.split(",")[0].strip()).getPort()).as("%s: port of %s", who, url).isEqualTo(uri.getPort());
+        assertThat(uri.getPath()).as("%s: %s is the registry's root (a local-mode path such as /apis/ccompat/v7 would 404)", who, url)
+                .isIn("", "/");
+    }
+}

@@ -1,0 +1,229 @@
+package io.userstream.e2e.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.userstream.localstack.Distributions;
+import io.userstream.localstack.ServerKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.FileSystemResource;
+
+/**
+ * One of our Spring Boot services as docker-compose.yml configures it: its module's
+ * src/main/resources/application.yml under the environment compose gives it (environment first, as in
+ * Spring Boot), resolved by Spring Boot's own Binder. The properties the service has are the keys of that
+ * application.yml and those the Spring Boot configuration metadata in its packaged jar declares: that jar's
+ * libraries are exactly what the container runs, so a variable for a library the service lacks fails.
+ */
+final class ServiceConfiguration {
+
+    /** Read by the JVM, not by Spring. */
+    private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
+    private static final String METADATA = "META-INF/spring-configuration-metadata.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String name;
+    private final ComposeFile compose;
+    private final Map<String, String> environment;
+    private final Set<String> knownProperties = new TreeSet<>();
+    private final Binder binder;
+
+    private ServiceConfiguration(ComposeFile compose, String name, Path bootJar) throws IOException {
+        this.name = name;
+        this.compose = compose;
+        this.environment = compose.environment(name);
+        MutablePropertySources sources = new MutablePropertySources();
+        sources.addLast(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new LinkedHashMap<>(environment)));
+        Path applicationYml = compose.root().resolve(name).resolve("src/main/resources/application.yml");
+        for (PropertySource<?> yml : new YamlPropertySourceLoader().load(name + " application.yml", new FileSystemResource(applicationYml))) {
+            sources.addLast(yml);
+            for (String key : ((EnumerablePropertySource<?>) yml).getPropertyNames()) {
+                knownProperties.add(key.replaceAll("\\[\\d+]", ""));
+            }
+        }
+        knownProperties.addAll(metadataNames(bootJar));
+        this.binder = new Binder(ConfigurationPropertySources.from(sources), new PropertySourcesPlaceholdersResolver(sources));
+    }
+
+    /** The compose service of that name, whose module is the folder of the same name, with the jar {@code ./mvnw package} built there. */
+    static ServiceConfiguration of(ComposeFile compose, ServerKind service) throws IOException {
+        return new ServiceConfiguration(compose, service.displayName(),
+                new Distributions(compose.root()).serviceJar(service));
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The value the service ends up with, placeholders resolved; null when unset. */
+    String property(String key) {
+        return binder.bind(key, Bindable.of(String.class)).orElse(null);
+    }
+
+    int port(String key, int fallback) {
+        String value = property(key);
+        return value == null ? fallback : Integer.parseInt(value);
+    }
+
+    /** The properties one environment variable sets, by Spring Boot's mapping of system environment names. */
+    Set<String> propertiesBoundBy(String variable) {
+        ConfigurationPropertySource alone = ConfigurationPropertySource.from(new SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(variable, "x")));
+        return knownProperties.stream()
+                .filter(key -> alone.getConfigurationProperty(ConfigurationPropertyName.adapt(key, '.')) != null)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /**
+     * Every variable compose gives the service sets a property it has (a key of its application.yml, or one
+     * Spring Boot's configuration metadata declares; entries of map properties such as spring.kafka.properties
+     * only as application.yml has them, so a misspelt Kafka setting fails too), and the service then reads
+     * that value.
+     */
+    void assertEnvironmentBinds() {
+        assertThat(environment).as("%s: environment in docker-compose.yml", name).isNotEmpty();
+        Map<String, Set<String>> unbound = new TreeMap<>();
+        environment.forEach((variable, value) -> {
+            if (JVM_VARIABLES.contains(variable)) {
+                assertThat(value.split("\\s+")).as("%s: %s holds JVM options", name, variable).allMatch(option -> option.startsWith("-"));
+                return;
+            }
+            Set<String> properties = propertiesBoundBy(variable);
+            if (properties.isEmpty()) {
+                unbound.put(variable, properties);
+            }
+            properties.forEach(property -> assertThat(property(property))
+                    .as("%s: %s=%s is what %s ends up as", name, variable, value, property).isEqualTo(value));
+        });
+        assertThat(unbound.keySet())
+                .as("%s: environment variables in docker-compose.yml that set no property of the service", name).isEmpty();
+    }
+
+    /**
+     * server.port is the published container port (host port as in local mode) and EXPOSEd by the image; the
+     * healthcheck asks Actuator's health there; whoever names this service in the file uses that port.
+     */
+    void assertPorts(int hostPort) {
+        int port = port("server.port", 8080);
+        assertThat(compose.ports(name)).as("%s: published ports [host, container]", name)
+                .anySatisfy(mapping -> assertThat(mapping).containsExactly(hostPort, port));
+        int managementPort = port("management.server.port", port);
+        String basePath = Objects.requireNonNullElse(property("management.endpoints.web.base-path"), "/actuator");
+        Matcher url = Pattern.compile("https?://(?:localhost|127\\.0\\.0\\.1):(\\d+)(/\\S*)").matcher(compose.healthcheck(name));
+        assertThat(url.find()).as("%s: healthcheck calls an HTTP URL on the container: %s", name, compose.healthcheck(name)).isTrue();
+        assertThat(Integer.parseInt(url.group(1))).as("%s: healthcheck port", name).isEqualTo(managementPort);
+        assertThat(url.group(2)).as("%s: healthcheck path", name).isEqualTo(basePath + "/health");
+        Pattern reference = Pattern.compile("(?<![\\w.-])" + Pattern.quote(name) + ":(\\d+)");
+        compose.serviceNames().forEach(other -> compose.environment(other).forEach((variable, value) -> {
+            Matcher named = reference.matcher(value);
+            while (named.find()) {
+                assertThat(Integer.parseInt(named.group(1))).as("%s: %s=%s names %s's port", other, variable, value, name)
+                        .isEqualTo(port);
+            }
+        }));
+        assertThat(dockerfile().all("EXPOSE").stream().flatMap(expose -> Arrays.stream(expose.split("\\s+"))))
+                .as("%s/Dockerfile EXPOSE", name).containsAnyOf(String.valueOf(port), port + "/tcp");
+    }
+
+    /** Built from its module's Dockerfile with the repository root as context: a ./mvnw build, then a JRE 17 as non-root. */
+    void assertDockerfile() {
+        Object build = compose.service(name).get("build");
+        assertThat(build).as("%s: build", name).isInstanceOf(Map.class);
+        Map<?, ?> map = (Map<?, ?>) build;
+        assertThat(compose.root().resolve(String.valueOf(map.get("context"))).normalize())
+                .as("%s: build context is the repository root", name).isEqualTo(compose.root());
+        assertThat(String.valueOf(map.get("dockerfile"))).as("%s: dockerfile", name).isEqualTo(name + "/Dockerfile");
+        Dockerfile dockerfile = dockerfile();
+        dockerfile.stages().forEach(from -> {
+            if (!dockerfile.stageNames().contains(from)) {
+                ComposeFile.assertPinned(from, name + "/Dockerfile");
+            }
+        });
+        assertThat(dockerfile.all("RUN")).as("%s/Dockerfile: a RUN builds the module and what it needs with the wrapper", name)
+                .anySatisfy(run -> assertThat(run).contains("./mvnw", "-pl " + name, "-am", "package"));
+        assertThat(dockerfile.stages().get(dockerfile.stages().size() - 1)).as("%s/Dockerfile: runtime image", name)
+                .containsPattern(":17[^ ]*jre");
+        List<String> users = dockerfile.lastStage("USER");
+        assertThat(users).as("%s/Dockerfile: runtime USER", name).isNotEmpty();
+        assertThat(users.get(users.size() - 1).split(":")[0]).as("%s/Dockerfile: runtime USER", name).isNotIn("root", "0");
+        List<String> entrypoint = dockerfile.lastStage("ENTRYPOINT");
+        assertThat(entrypoint).as("%s/Dockerfile: ENTRYPOINT", name).hasSize(1);
+        assertThat(entrypoint.get(0).replace(" ", "")).as("%s/Dockerfile: ENTRYPOINT", name).startsWith("[\"java\"").contains("\"-jar\"");
+    }
+
+    private Dockerfile dockerfile() {
+        try {
+            return Dockerfile.read(compose.root().resolve(name).resolve("Dockerfile"));
+        } catch (IOException e) {
+            throw new AssertionError(name + "/Dockerfile cannot be read", e);
+        }
+    }
+
+    /**
+     * Property names the Spring Boot configuration metadata in a service's executable jar declares (its own
+     * classes and every library under BOOT-INF/lib), except map-typed ones.
+     */
+    private static Set<String> metadataNames(Path bootJar) throws IOException {
+        Set<String> names = new TreeSet<>();
+        try (ZipFile jar = new ZipFile(bootJar.toFile())) {
+            for (Enumeration<? extends ZipEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
+                ZipEntry entry = entries.nextElement();
+                if (entry.getName().equals("BOOT-INF/classes/" + METADATA)) {
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        addMetadataNames(in, names);
+                    }
+                } else if (entry.getName().startsWith("BOOT-INF/lib/") && entry.getName().endsWith(".jar")) {
+                    try (ZipInputStream library = new ZipInputStream(jar.getInputStream(entry))) {
+                        for (ZipEntry file = library.getNextEntry(); file != null; file = library.getNextEntry()) {
+                            if (file.getName().equals(METADATA)) {
+                                addMetadataNames(library, names);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(names).as("Spring Boot configuration metadata in %s", bootJar).contains("server.port");
+        return names;
+    }
+
+    private static void addMetadataNames(InputStream json, Set<String> names) throws IOException {
+        for (JsonNode property : JSON.readTree(json.readAllBytes()).path("properties")) {
+            if (!property.path("type").asText().startsWith("java.util.Map")) {
+                names.add(property.get("name").asText());
+            }
+        }
+    }
+}
