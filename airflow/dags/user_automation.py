@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -72,17 +73,19 @@ def call_api(conn_id: str, method: str, endpoint: str, body: dict | None = None,
     return response.json() if response.content else {}
 
 
-def seed_for(params: dict, logical_date: datetime | None) -> str:
-    """The given seed, else one derived from the logical date: a re-run of a date fetches the same users."""
+def seed_for(params: dict, run_id: str) -> str:
+    """The given seed, else one derived from the DAG run: a retried or cleared run fetches the same users,
+    while another run of the same day fetches new ones (the same users again would be de-duplicated
+    downstream, never stored for the new run, and its delivery check could not pass)."""
     if params.get("seed"):
         return str(params["seed"])
-    day = (logical_date or datetime.now(timezone.utc)).strftime("%Y-%m-%d")
-    return f"user_automation-{day}"
+    # ingest-service takes 1 to 64 letters, digits, - or _.
+    return ("user_automation-" + re.sub(r"[^A-Za-z0-9_-]", "-", run_id))[:64]
 
 
-def ingestion_request(params: dict, logical_date: datetime | None) -> dict:
+def ingestion_request(params: dict, run_id: str) -> dict:
     body: dict[str, Any] = {"source": params["source"], "count": int(params["count"]),
-                            "seed": seed_for(params, logical_date)}
+                            "seed": seed_for(params, run_id)}
     if params.get("nationalities"):
         body["nationalities"] = params["nationalities"]
     return body
@@ -102,7 +105,7 @@ def ingestion_request(params: dict, logical_date: datetime | None) -> dict:
         "source": Param("randomuser", type="string", enum=["randomuser", "faker"],
                         description="randomuser.me API or the offline Datafaker source."),
         "seed": Param(None, type=["null", "string"],
-                      description="Seed for reproducible users; default derived from the logical date."),
+                      description="Seed for reproducible users; default derived from the DAG run id."),
         "nationalities": Param(None, type=["null", "array"], items={"type": "string", "pattern": "^[A-Za-z]{2}$"},
                                description="randomuser nationalities, e.g. [\"GB\", \"FR\"]; default all."),
     },
@@ -126,7 +129,7 @@ def user_automation():
     def start_ingestion() -> dict:
         """Starts the run; the Idempotency-Key makes a retried task return the same run, never a second one."""
         context = get_current_context()
-        body = ingestion_request(context["params"], context.get("logical_date"))
+        body = ingestion_request(context["params"], context["run_id"])
         key = f"{context['dag'].dag_id}:{context['run_id']}"
         run = call_api(INGEST_CONN_ID, "POST", "/api/v1/ingestions", body, {"Idempotency-Key": key})
         log.info("ingestion %s started: %s (Idempotency-Key %s)", run.get("id"), body, key)

@@ -54,10 +54,10 @@ def test_check_services_fails_retryably_when_one_is_down(dag, ingest_api, user_s
     assert "503" in str(raised.value)
 
 
-def test_start_ingestion_posts_the_params_with_a_seed_from_the_date_and_an_idempotency_key(dag, context, ingest_api):
+def test_start_ingestion_posts_the_params_with_a_seed_from_the_run_and_an_idempotency_key(dag, context, ingest_api):
     ingest_api.expect_request(
         "/api/v1/ingestions", method="POST",
-        json={"source": "faker", "count": 100, "seed": "user_automation-2026-11-22"},
+        json={"source": "faker", "count": 100, "seed": "user_automation-manual__2026-11-22T00-00-00-00-00"},
         headers={"Idempotency-Key": "user_automation:manual__2026-11-22T00:00:00+00:00"},
     ).respond_with_json(run_json("PENDING"), status=202)
     assert callable_of(dag, "start_ingestion")()["id"] == RUN_ID
