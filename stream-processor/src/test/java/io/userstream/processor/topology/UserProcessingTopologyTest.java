@@ -304,12 +304,7 @@ class UserProcessingTopologyTest {
         assertThat(userStats.isEmpty()).as("nothing before the partial counts are flushed").isTrue();
         driver.advanceWallClockTime(FLUSH);
 
-        Map<String, Long> counts = new HashMap<>();
-        for (UserStats stats : userStats.readValuesToList()) {
-            assertThat(stats.getWindowStart()).isEqualTo(window);
-            assertThat(stats.getWindowEnd()).isEqualTo(window.plus(WINDOW));
-            counts.put(stats.getDimension() + ":" + stats.getKey(), stats.getCount());
-        }
+        Map<String, Long> counts = emittedCountsOfWindow(window);
         assertThat(counts).isEqualTo(Map.of(
                 StatsDimension.COUNTRY + ":Finland", 3L,
                 StatsDimension.COUNTRY + ":United States", 2L,
@@ -329,11 +324,7 @@ class UserProcessingTopologyTest {
         usersCreated.pipeInput(later.toString(), Users.american(later).build(), window.plus(WINDOW.multipliedBy(2)).plus(GRACE));
         driver.advanceWallClockTime(FLUSH);
 
-        Map<String, Long> counts = new HashMap<>();
-        for (UserStats stats : userStats.readValuesToList()) {
-            assertThat(stats.getWindowStart()).isEqualTo(window);
-            counts.put(stats.getDimension() + ":" + stats.getKey(), stats.getCount());
-        }
+        Map<String, Long> counts = emittedCountsOfWindow(window);
         assertThat(counts).isEqualTo(Map.of(
                 StatsDimension.COUNTRY + ":Finland", 2L,
                 StatsDimension.COUNTRY + ":United States", 2L,
@@ -355,11 +346,7 @@ class UserProcessingTopologyTest {
             driver.advanceWallClockTime(FLUSH);
         }
 
-        Map<String, Long> counts = new HashMap<>();
-        for (UserStats stats : userStats.readValuesToList()) {
-            assertThat(stats.getWindowStart()).isEqualTo(NOW);
-            counts.put(stats.getDimension() + ":" + stats.getKey(), stats.getCount());
-        }
+        Map<String, Long> counts = emittedCountsOfWindow(NOW);
         assertThat(counts).as("no empty windows either").isEqualTo(Map.of(
                 StatsDimension.COUNTRY + ":Finland", 2L,
                 StatsDimension.COUNTRY + ":United States", 1L,
@@ -374,6 +361,17 @@ class UserProcessingTopologyTest {
         assertThat(description).contains("source-users-created", "validate", "dead-letter-invalid", "sink-users-dlq",
                 "normalize-and-enrich", "deduplicate-by-user-id", "sink-users-processed", "count-per-dimension-in-task",
                 "stats-by-dimension", "count-per-window", "suppress-until-window-closes", "skip-empty-windows", "to-user-stats", "sink-user-stats");
+    }
+
+    /** Counts emitted on user_stats so far, by "DIMENSION:value"; every one must be of the window starting at {@code start}. */
+    private Map<String, Long> emittedCountsOfWindow(Instant start) {
+        Map<String, Long> counts = new HashMap<>();
+        for (UserStats stats : userStats.readValuesToList()) {
+            assertThat(stats.getWindowStart()).isEqualTo(start);
+            assertThat(stats.getWindowEnd()).isEqualTo(start.plus(WINDOW));
+            assertThat(counts.put(stats.getDimension() + ":" + stats.getKey(), stats.getCount())).as("emitted once").isNull();
+        }
+        return counts;
     }
 
     private static String header(TestRecord<?, ?> record, String key) {
