@@ -87,8 +87,8 @@ record AirflowServer(Path home, Ports ports, Distributions distributions) implem
         env.put("AIRFLOW__CORE__LOAD_EXAMPLES", "False");
         env.put("AIRFLOW__CORE__EXECUTOR", "LocalExecutor");
         // The LocalExecutor keeps one worker process per slot (default 32, ~150 MB RSS each); user_automation runs
-        // one task at a time (one active run, a chain of tasks, sensors in reschedule mode).
-        env.put("AIRFLOW__CORE__PARALLELISM", System.getenv().getOrDefault("AIRFLOW__CORE__PARALLELISM", "2"));
+        // one task at a time (one active run, a chain of tasks, sensors in reschedule mode that free their slot).
+        env.put("AIRFLOW__CORE__PARALLELISM", System.getenv().getOrDefault("AIRFLOW__CORE__PARALLELISM", "1"));
         env.put("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS", ADMIN_USER + ":admin");
         env.put("AIRFLOW__API__HOST", "127.0.0.1");
         env.put("AIRFLOW__API__PORT", Integer.toString(ports.airflow()));
