@@ -52,7 +52,7 @@ cp="$target/test-classes:$(ls local-stack/launcher/target/local-stack-launcher-*
 if [ -d "$state" ]; then ./pipeline down || true; fi
 rm -rf "$state"; mkdir -p "$state"
 names=(KAFKA_PORT KAFKA_CONTROLLER_PORT SCHEMA_REGISTRY_PORT CASSANDRA_PORT CASSANDRA_STORAGE_PORT POSTGRES_PORT
-       AIRFLOW_PORT AIRFLOW_WORKER_LOG_PORT AIRFLOW_TRIGGERER_LOG_PORT INGEST_PORT USER_STORE_PORT STREAM_PROCESSOR_PORT)
+       AIRFLOW_PORT AIRFLOW_WORKER_LOG_PORT INGEST_PORT USER_STORE_PORT STREAM_PROCESSOR_PORT)
 read -r -a free <<<"$(python3 - "${#names[@]}" <<'EOF'
 import socket, sys
 wanted, found, port = int(sys.argv[1]), [], 24100

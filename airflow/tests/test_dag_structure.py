@@ -52,6 +52,14 @@ def test_waiting_frees_the_worker_and_http_tasks_retry_with_backoff(dag):
         assert task.retry_exponential_backoff
 
 
+def test_no_task_needs_a_triggerer(dag):
+    # ./pipeline up runs no triggerer (airflow/local-airflow.sh), nor does docker-compose.yml: a task that
+    # deferred would wait there for ever.
+    for task in dag.tasks:
+        assert not getattr(task, "deferrable", False), task.task_id
+        assert not task.start_from_trigger, task.task_id
+
+
 def test_params_have_defaults(dag):
     params = dag.params.dump()
     assert params["count"] == 1000

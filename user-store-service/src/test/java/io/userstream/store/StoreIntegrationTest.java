@@ -18,7 +18,6 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 @LocalServers({ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.CASSANDRA})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "userstream.store.cassandra.keyspace=userstream_it",
-        "userstream.store.cassandra.schema-debounce-window=0s",
         "userstream.store.cassandra.reconnect-max-delay=1s",
         "userstream.store.kafka.retry-max-interval=2s",
         "spring.kafka.consumer.group-id=user-store-it",

@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Memory and CPU of every process of a running stack, read from /proc: each server's or service's
- * process plus all its descendants (Airflow standalone forks an api-server, scheduler, dag-processor,
- * triggerer and their workers; Cassandra and Kafka are single JVMs).
+ * process plus all its descendants (Airflow's script forks an api-server, scheduler, dag-processor and
+ * their workers; Cassandra and Kafka are single JVMs).
  */
 final class StackProcesses {
 

@@ -22,8 +22,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Airflow 3 as {@code airflow standalone} (api-server and UI, scheduler, dag-processor, triggerer)
- * from the project's virtualenv, with the local PostgreSQL as its metadata database and
+ * Airflow 3 from the project's virtualenv as {@code airflow/local-airflow.sh}: the metadata database
+ * migrated, then api-server (with the UI), scheduler and dag-processor; no triggerer, which
+ * user_automation does not use. It runs with the local PostgreSQL as its metadata database and
  * {@code airflow/dags} as its DAG folder. The DAG reaches our services through the Connections
  * {@code ingest_api} and {@code user_store_api}, set here by environment from the stack's ports
  * (or {@code INGEST_API_URL} / {@code USER_STORE_API_URL} for services running elsewhere).
@@ -72,13 +73,13 @@ record AirflowServer(Path home, Ports ports, Distributions distributions) implem
 
     @Override
     public List<String> command() {
-        return List.of(airflowDir().resolve(".venv/bin/airflow").toString(), "standalone");
+        return List.of(airflowDir().resolve("local-airflow.sh").toString());
     }
 
     @Override
     public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>();
-        // standalone starts its components as `airflow ...` found on PATH.
+        // The components start their task workers and log servers as `airflow ...` found on PATH.
         env.put("PATH", airflowDir().resolve(".venv/bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("AIRFLOW_HOME", home.toString());
         env.put("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
@@ -86,6 +87,7 @@ record AirflowServer(Path home, Ports ports, Distributions distributions) implem
         env.put("AIRFLOW__CORE__DAGS_FOLDER", airflowDir().resolve("dags").toString());
         env.put("AIRFLOW__CORE__LOAD_EXAMPLES", "False");
         env.put("AIRFLOW__CORE__EXECUTOR", "LocalExecutor");
+        env.put("AIRFLOW__CORE__AUTH_MANAGER", "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager");
         // The LocalExecutor keeps one worker process per slot (default 32, ~150 MB RSS each); user_automation runs
         // one task at a time (one active run, a chain of tasks, sensors in reschedule mode that free their slot).
         env.put("AIRFLOW__CORE__PARALLELISM", System.getenv().getOrDefault("AIRFLOW__CORE__PARALLELISM", "1"));
@@ -95,7 +97,6 @@ record AirflowServer(Path home, Ports ports, Distributions distributions) implem
         env.put("AIRFLOW__API__BASE_URL", "http://127.0.0.1:" + ports.airflow());
         env.put("AIRFLOW__CORE__EXECUTION_API_SERVER_URL", "http://127.0.0.1:" + ports.airflow() + "/execution/");
         env.put("AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT", Integer.toString(ports.airflowWorkerLogs()));
-        env.put("AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT", Integer.toString(ports.airflowTriggererLogs()));
         env.put("AIRFLOW_CONN_INGEST_API", System.getenv().getOrDefault("INGEST_API_URL", "http://127.0.0.1:" + ports.ingest()));
         env.put("AIRFLOW_CONN_USER_STORE_API", System.getenv().getOrDefault("USER_STORE_API_URL", "http://127.0.0.1:" + ports.store()));
         // Runs only when triggered (./pipeline up/ingest, the UI): unpausing user_automation would otherwise start
@@ -104,7 +105,7 @@ record AirflowServer(Path home, Ports ports, Distributions distributions) implem
         return env;
     }
 
-    /** Ready when the API answers and reports its scheduler healthy. */
+    /** Ready when the API answers and reports its scheduler and dag-processor healthy (user_automation then gets parsed). */
     @Override
     public boolean answers() {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.airflow() + "/api/v2/monitor/health"))
@@ -113,8 +114,10 @@ record AirflowServer(Path home, Ports ports, Distributions distributions) implem
                 .build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            String health = response.body().replace(" ", "");
             return response.statusCode() == 200
-                    && response.body().replace(" ", "").contains("\"scheduler\":{\"status\":\"healthy\"");
+                    && health.contains("\"scheduler\":{\"status\":\"healthy\"")
+                    && health.contains("\"dag_processor\":{\"status\":\"healthy\"");
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

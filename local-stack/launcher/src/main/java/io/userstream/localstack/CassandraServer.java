@@ -143,6 +143,12 @@ record CassandraServer(Path home, Ports ports, Distributions distributions) impl
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(3))
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(3))
                 .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
+                // A probe needs neither the schema nor the token map, and its close need not wait out Netty's
+                // quiet periods (2 s each by default): together they delayed every probe, and so the start, by seconds.
+                .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
+                .withBoolean(DefaultDriverOption.METADATA_TOKEN_MAP_ENABLED, false)
+                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
                 .build();
         try (CqlSession session = CqlSession.builder()
                 .addContactPoint(contactPoint())

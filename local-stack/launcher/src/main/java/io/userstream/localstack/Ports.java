@@ -12,18 +12,18 @@ import java.util.Map;
 
 /**
  * Every port one stack binds: the client port of each server plus the internal ones (Kafka's
- * controller listener, Cassandra's storage port, Airflow's log servers), and each service's HTTP
+ * controller listener, Cassandra's storage port, Airflow's worker log server), and each service's HTTP
  * port ({@code server.port}: its API and Actuator).
  */
 public record Ports(int kafka, int kafkaController, int registry, int cassandra, int cassandraStorage, int postgres,
-                    int airflow, int airflowWorkerLogs, int airflowTriggererLogs,
+                    int airflow, int airflowWorkerLogs,
                     int ingest, int store, int processor) {
 
-    private static final int COUNT = 12;
+    private static final int COUNT = 11;
 
     /** The Docker Compose host ports: what {@code ./pipeline up} uses unless told otherwise. */
     public static Ports defaults() {
-        return new Ports(9092, 9093, 8081, 9042, 7000, 5432, 8080, 8793, 8794, 8082, 8083, 8084);
+        return new Ports(9092, 9093, 8081, 9042, 7000, 5432, 8080, 8793, 8082, 8083, 8084);
     }
 
     /** Free ports picked by the OS, so tests never collide with a running {@code ./pipeline up}. */
@@ -35,7 +35,7 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
                 sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
             }
             int[] p = sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-            return new Ports(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11]);
+            return new Ports(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10]);
         } catch (IOException e) {
             throw new UncheckedIOException("No free port on 127.0.0.1", e);
         } finally {
@@ -60,7 +60,6 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
                 Map.entry("POSTGRES_PORT", String.valueOf(postgres)),
                 Map.entry("AIRFLOW_PORT", String.valueOf(airflow)),
                 Map.entry("AIRFLOW_WORKER_LOG_PORT", String.valueOf(airflowWorkerLogs)),
-                Map.entry("AIRFLOW_TRIGGERER_LOG_PORT", String.valueOf(airflowTriggererLogs)),
                 Map.entry("INGEST_PORT", String.valueOf(ingest)),
                 Map.entry("USER_STORE_PORT", String.valueOf(store)),
                 Map.entry("STREAM_PROCESSOR_PORT", String.valueOf(processor)));
@@ -78,7 +77,6 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
                 intOr(env, "POSTGRES_PORT", d.postgres),
                 intOr(env, "AIRFLOW_PORT", d.airflow),
                 intOr(env, "AIRFLOW_WORKER_LOG_PORT", d.airflowWorkerLogs),
-                intOr(env, "AIRFLOW_TRIGGERER_LOG_PORT", d.airflowTriggererLogs),
                 intOr(env, "INGEST_PORT", d.ingest),
                 intOr(env, "USER_STORE_PORT", d.store),
                 intOr(env, "STREAM_PROCESSOR_PORT", d.processor));
@@ -104,7 +102,7 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
             case REGISTRY -> new int[] {registry};
             case CASSANDRA -> new int[] {cassandra, cassandraStorage};
             case POSTGRES -> new int[] {postgres};
-            case AIRFLOW -> new int[] {airflow, airflowWorkerLogs, airflowTriggererLogs};
+            case AIRFLOW -> new int[] {airflow, airflowWorkerLogs};
             case INGEST -> new int[] {ingest};
             case STORE -> new int[] {store};
             case PROCESSOR -> new int[] {processor};

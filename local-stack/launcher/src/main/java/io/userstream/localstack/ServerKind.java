@@ -14,7 +14,7 @@ public enum ServerKind {
     REGISTRY("schema-registry"),
     CASSANDRA("cassandra"),
     POSTGRES("postgres"),
-    /** Airflow 3 (api-server with UI, scheduler, dag-processor, triggerer) on the local PostgreSQL. */
+    /** Airflow 3 (api-server with UI, scheduler, dag-processor) on the local PostgreSQL. */
     AIRFLOW("airflow"),
     /** ingest-service's jar: needs Kafka, the registry and PostgreSQL. */
     INGEST("ingest-service"),

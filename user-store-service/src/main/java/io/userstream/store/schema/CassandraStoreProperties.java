@@ -23,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param readConsistency     consistency of every read
  * @param maxInFlightWrites   writes sent to Cassandra without an answer yet, across all consumers
  * @param schemaTimeout       timeout of one DDL statement (schema agreement included)
- * @param schemaDebounceWindow how long the driver batches schema-change events; 0 makes DDL fast in tests
+ * @param schemaDebounceWindow how long the driver batches schema-change events before refreshing its metadata (each DDL statement waits for that refresh)
  * @param reconnectMaxDelay   longest wait between reconnection attempts to a node that went down
  */
 @Validated
