@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.IndexMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import io.userstream.localstack.ServerKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,11 +48,13 @@ final class CassandraCeiling {
 
     private final CqlSession session;
     private final String keyspace;
+    private final StackProcesses processes;
     private final Consumer<String> log;
 
-    CassandraCeiling(CqlSession session, String keyspace, Consumer<String> log) {
+    CassandraCeiling(CqlSession session, String keyspace, StackProcesses processes, Consumer<String> log) {
         this.session = session;
         this.keyspace = keyspace;
+        this.processes = processes;
         this.log = log;
     }
 
@@ -63,8 +66,11 @@ final class CassandraCeiling {
      * @param users     the run's users
      * @param rows      rows written
      * @param rowsByTable rows written per table
+     * @param stackCpuSeconds CPU seconds of each server of the stack while the rows were written
+     * @param driverCpuSeconds CPU seconds of this JVM (the driver client) meanwhile
      */
-    record Result(int users, long rows, Map<String, Integer> rowsByTable, Duration took) {
+    record Result(int users, long rows, Map<String, Integer> rowsByTable, Duration took,
+                  Map<ServerKind, Double> stackCpuSeconds, double driverCpuSeconds) {
 
         double usersPerSecond() {
             return users / (took.toNanos() / 1e9);
@@ -220,6 +226,8 @@ final class CassandraCeiling {
         AtomicLong failed = new AtomicLong();
         log.accept("ceiling: writing %,d rows (%,d users) with %d threads, at most %d in flight ...".formatted(
                 statements.size(), users, SUBMITTERS, MAX_IN_FLIGHT));
+        Map<ServerKind, Double> stackCpuBefore = processes.cpuSeconds();
+        Duration driverCpuBefore = ownCpu();
         long began = System.nanoTime();
         List<Thread> submitters = new ArrayList<>();
         for (List<BoundStatement> slice : slices) {
@@ -240,10 +248,16 @@ final class CassandraCeiling {
         }
         inFlight.acquire(MAX_IN_FLIGHT); // every write answered
         Duration took = Duration.ofNanos(System.nanoTime() - began);
+        Map<ServerKind, Double> stackCpu = processes.cpuSecondsSince(stackCpuBefore);
+        double driverCpu = ownCpu().minus(driverCpuBefore).toNanos() / 1e9;
         if (failed.get() > 0) {
             throw new IllegalStateException(failed.get() + " ceiling writes failed");
         }
-        return new Result(users, statements.size(), rowsByTable, took);
+        return new Result(users, statements.size(), rowsByTable, took, stackCpu, driverCpu);
+    }
+
+    private static Duration ownCpu() {
+        return ProcessHandle.current().info().totalCpuDuration().orElseThrow();
     }
 
     private static Thread startThread(String name, Runnable work) {

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -134,7 +133,7 @@ public final class EndToEndBenchmark {
                 .max(Comparator.comparingInt(Throughput::users))
                 .orElse(runs.stream().min(Comparator.comparingInt(Throughput::users)).orElseThrow());
         log("d. ceiling: the bare driver writes the rows of the %,d-user run".formatted(ceilingRun.users()));
-        Result ceiling = new CassandraCeiling(session, KEYSPACE, EndToEndBenchmark::log).measure(ceilingRun.runId());
+        Result ceiling = new CassandraCeiling(session, KEYSPACE, processes, EndToEndBenchmark::log).measure(ceilingRun.runId());
         log("   ceiling: %,d users (%,d rows) in %.1f s = %,.0f users/s (%,.0f rows/s)".formatted(ceiling.users(), ceiling.rows(),
                 ceiling.took().toMillis() / 1e3, ceiling.usersPerSecond(), ceiling.rowsPerSecond()));
 
@@ -170,7 +169,7 @@ public final class EndToEndBenchmark {
             pollNanos += now - pollBegan;
             if (delivery.accountedFor() >= target) {
                 Duration took = Duration.ofNanos(now - t0);
-                Map<ServerKind, Double> cpu = minus(processes.cpuSeconds(), cpuBefore);
+                Map<ServerKind, Double> cpu = processes.cpuSecondsSince(cpuBefore);
                 Throughput result = new Throughput(users, runId, took, cpu);
                 log("   %,d users stored in %.1f s = %,.0f users/s (dead-lettered %d; %d delivery polls, %.0f ms each on average)"
                         .formatted(delivery.stored(), took.toMillis() / 1e3, result.usersPerSecond(), delivery.deadLettered(),
@@ -278,8 +277,17 @@ public final class EndToEndBenchmark {
         out.append("PSS per server after the DAG run: ").append(describeRss(pss)).append("\n");
         out.append("RSS per server at the end: ").append(describeRss(rssAfter)).append("\n");
         out.append("Ceiling rows per table: ").append(ceiling.rowsByTable()).append("\n");
+        // Where the CPU goes per user, so the ratio can be read: Cassandra's own cost in both, and what the rest adds.
+        out.append("CPU during the ceiling: %s; the benchmark's driver client %.0f s\n".formatted(
+                describeCpu(ceiling.stackCpuSeconds(), ceiling.took()), ceiling.driverCpuSeconds()));
+        out.append("CPU per user, ceiling: Cassandra %.0f µs, driver client %.0f µs\n".formatted(
+                1e6 * ceiling.stackCpuSeconds().get(ServerKind.CASSANDRA) / ceiling.users(), 1e6 * ceiling.driverCpuSeconds() / ceiling.users()));
         for (Throughput run : runs) {
             out.append("CPU during the %,d-user run: %s\n".formatted(run.users(), describeCpu(run.cpuSeconds(), run.took())));
+            double total = run.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+            out.append("CPU per user, %,d-user run: Cassandra %.0f µs, everything else %.0f µs\n".formatted(run.users(),
+                    1e6 * run.cpuSeconds().get(ServerKind.CASSANDRA) / run.users(),
+                    1e6 * (total - run.cpuSeconds().get(ServerKind.CASSANDRA)) / run.users()));
         }
         out.append("Latency phase: %d runs of %,d users, all stored %.1f s after the last one started\n".formatted(
                 latency.runs(), latency.perSecond(), latency.drainAfterLastRun().toMillis() / 1e3));
@@ -302,12 +310,6 @@ public final class EndToEndBenchmark {
                 .sorted(Map.Entry.<ServerKind, Double>comparingByValue().reversed())
                 .map(e -> "%s %.0f s".formatted(e.getKey().displayName(), e.getValue()))
                 .collect(Collectors.joining(", ")));
-    }
-
-    private static Map<ServerKind, Double> minus(Map<ServerKind, Double> after, Map<ServerKind, Double> before) {
-        Map<ServerKind, Double> delta = new EnumMap<>(ServerKind.class);
-        after.forEach((kind, value) -> delta.put(kind, Math.max(0, value - before.getOrDefault(kind, 0.0))));
-        return delta;
     }
 
     private static long total(Map<ServerKind, Long> rss) {

@@ -56,6 +56,13 @@ final class StackProcesses {
         return cpu;
     }
 
+    /** CPU seconds per server since {@code before} (a {@link #cpuSeconds()} reading). */
+    Map<ServerKind, Double> cpuSecondsSince(Map<ServerKind, Double> before) {
+        Map<ServerKind, Double> delta = new EnumMap<>(ServerKind.class);
+        cpuSeconds().forEach((kind, value) -> delta.put(kind, Math.max(0, value - before.getOrDefault(kind, 0.0))));
+        return delta;
+    }
+
     /** Processes of one server: the one the launcher started and every live descendant; empty when not running. */
     List<Long> tree(ServerKind kind) {
         return stack.pid(kind)
