@@ -66,6 +66,11 @@ final class PipelineApi {
         return new Delivery(delivery.path("stored").asLong(), delivery.path("deadLettered").asLong());
     }
 
+    /** The store's {@code userstream.store.users.written} counter: cheap, unlike counting a run's rows. */
+    double usersWritten() {
+        return get(storeUrl + "/actuator/metrics/userstream.store.users.written").path("measurements").path(0).path("value").asDouble();
+    }
+
     private JsonNode get(String url) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(60))

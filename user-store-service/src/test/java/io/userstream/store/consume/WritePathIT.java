@@ -3,6 +3,7 @@ package io.userstream.store.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.userstream.localstack.LocalStack;
 import io.userstream.schema.StatsDimension;
 import io.userstream.schema.UserProcessed;
@@ -39,6 +40,8 @@ class WritePathIT {
     CqlSession session;
     @Autowired
     WebTestClient http;
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void sameRecordDeliveredTwiceIsOneRowAndCountsOnce(LocalStack stack) throws Exception {
@@ -94,6 +97,7 @@ class WritePathIT {
         // A partition key over 64 KiB: Cassandra rejects the users_by_username write as invalid, on every try.
         refused.setUsername("u".repeat(70_000));
         UserProcessed fine = TestUsers.user(fineId, runId, "QB", "male", Instant.parse("2018-01-02T00:00:00Z"), "fine");
+        double writtenBefore = usersWritten();
         RecordMetadata sent;
         try (KafkaProducer<String, Object> producer = KafkaTestClients.avroProducer(stack)) {
             sent = producer.send(new ProducerRecord<>("users_processed", refusedId.toString(), refused)).get();
@@ -105,6 +109,7 @@ class WritePathIT {
         assertThat(headers).containsEntry("dlq.reason", "unwritable").containsEntry("dlq.stage", "store");
         assertThat(headers.get("dlq.error")).containsIgnoringCase("key");
         http.get().uri("/api/v1/users/{id}", fineId).exchange().expectStatus().isOk();
+        assertThat(usersWritten() - writtenBefore).as("userstream.store.users.written counts the stored user only").isEqualTo(1.0);
 
         // The service reads its own dead letter back and counts it for the run, once; the refused
         // user is not also counted as stored, so stored + deadLettered == published (2).
@@ -132,6 +137,10 @@ class WritePathIT {
                 .jsonPath("$.windows.length()").isEqualTo(1)
                 .jsonPath("$.windows[0].count").isEqualTo(7)
                 .jsonPath("$.windows[0].windowStart").isEqualTo("2026-11-21T10:00:00Z");
+    }
+
+    private double usersWritten() {
+        return meters.get("userstream.store.users.written").counter().count();
     }
 
     private long storedCount(UUID runId) {
