@@ -226,6 +226,7 @@ final class CassandraCeiling {
         AtomicLong failed = new AtomicLong();
         log.accept("ceiling: writing %,d rows (%,d users) with %d threads, at most %d in flight ...".formatted(
                 statements.size(), users, SUBMITTERS, MAX_IN_FLIGHT));
+        processes.awaitQuiet(log);
         Map<ServerKind, Double> stackCpuBefore = processes.cpuSeconds();
         Duration driverCpuBefore = ownCpu();
         long began = System.nanoTime();

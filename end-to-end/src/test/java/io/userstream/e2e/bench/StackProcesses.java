@@ -5,9 +5,11 @@ import io.userstream.localstack.ServerKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +21,10 @@ final class StackProcesses {
 
     /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks, 100 on every common kernel build. */
     private static final double TICKS_PER_SECOND = 100.0;
+
+    private static final double QUIET_CORES = 0.25;
+    private static final Duration QUIET_WINDOW = Duration.ofSeconds(3);
+    private static final Duration QUIET_TIMEOUT = Duration.ofMinutes(5);
 
     private final LocalStack stack;
 
@@ -61,6 +67,30 @@ final class StackProcesses {
         Map<ServerKind, Double> delta = new EnumMap<>(ServerKind.class);
         cpuSeconds().forEach((kind, value) -> delta.put(kind, Math.max(0, value - before.getOrDefault(kind, 0.0))));
         return delta;
+    }
+
+    /**
+     * Waits until the whole stack uses less than {@value #QUIET_CORES} cores over {@link #QUIET_WINDOW}, at
+     * most {@link #QUIET_TIMEOUT}. Cassandra flushes and compacts what one phase wrote for a while after
+     * it; a phase measured on top of that would be charged with the previous phase's work.
+     */
+    void awaitQuiet(Consumer<String> log) throws InterruptedException {
+        long began = System.nanoTime();
+        while (true) {
+            Map<ServerKind, Double> before = cpuSeconds();
+            Thread.sleep(QUIET_WINDOW.toMillis());
+            Map<ServerKind, Double> used = cpuSecondsSince(before);
+            double cores = used.values().stream().mapToDouble(Double::doubleValue).sum() / (QUIET_WINDOW.toMillis() / 1e3);
+            double waited = (System.nanoTime() - began) / 1e9;
+            if (cores < QUIET_CORES) {
+                log.accept("   stack quiet after %.0f s (%.2f cores)".formatted(waited, cores));
+                return;
+            }
+            if (waited > QUIET_TIMEOUT.toSeconds()) {
+                log.accept("   warning: stack still busy after %.0f s (%.2f cores, %s); measuring anyway".formatted(waited, cores, used));
+                return;
+            }
+        }
     }
 
     /** Processes of one server: the one the launcher started and every live descendant; empty when not running. */

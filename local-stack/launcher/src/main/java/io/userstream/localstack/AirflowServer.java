@@ -87,6 +87,7 @@ record AirflowServer(Path home, Ports ports, Distributions distributions) implem
         env.put("AIRFLOW__CORE__DAGS_FOLDER", airflowDir().resolve("dags").toString());
         env.put("AIRFLOW__CORE__LOAD_EXAMPLES", "False");
         env.put("AIRFLOW__CORE__EXECUTOR", "LocalExecutor");
+        // Airflow 3's default, set so a user's environment cannot swap it: login() reads its generated password file.
         env.put("AIRFLOW__CORE__AUTH_MANAGER", "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager");
         // The LocalExecutor keeps one worker process per slot (default 32, ~150 MB RSS each); user_automation runs
         // one task at a time (one active run, a chain of tasks, sensors in reschedule mode that free their slot).
