@@ -66,18 +66,22 @@ final class PipelineApi {
         return new Delivery(delivery.path("stored").asLong(), delivery.path("deadLettered").asLong());
     }
 
-    /** The store's {@code userstream.store.users.written} counter: cheap, unlike counting a run's rows. */
+    /**
+     * The store's {@code userstream.store.records.written{kind=users}} counter: cheap, unlike counting a
+     * run's rows. 0 before the first write registers it (404).
+     */
     double usersWritten() {
-        return get(storeUrl + "/actuator/metrics/userstream.store.users.written").path("measurements").path(0).path("value").asDouble();
+        return get(storeUrl + "/actuator/metrics/userstream.store.records.written?tag=kind:users", 200, 404)
+                .path("measurements").path(0).path("value").asDouble();
     }
 
-    private JsonNode get(String url) {
+    private JsonNode get(String url, int... expected) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/json")
                 .GET()
                 .build();
-        return send(request, 200);
+        return send(request, expected.length == 0 ? new int[] {200} : expected);
     }
 
     private JsonNode send(HttpRequest request, int... expected) {

@@ -1,7 +1,5 @@
 package io.userstream.store.consume;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.userstream.schema.UserProcessed;
 import io.userstream.schema.UserStats;
 import io.userstream.store.write.StatsWriter;
@@ -31,18 +29,12 @@ class ProcessedRecordsListener {
     private final UserWriter userWriter;
     private final StatsWriter statsWriter;
     private final DeadLetterPublisher deadLetters;
-    /** Cheap progress for dashboards and the benchmark; the exact per-run figure is the delivery endpoint's count. */
-    private final Counter usersWritten;
 
-    ProcessedRecordsListener(RecordDecoder decoder, UserWriter userWriter, StatsWriter statsWriter, DeadLetterPublisher deadLetters,
-                             MeterRegistry meters) {
+    ProcessedRecordsListener(RecordDecoder decoder, UserWriter userWriter, StatsWriter statsWriter, DeadLetterPublisher deadLetters) {
         this.decoder = decoder;
         this.userWriter = userWriter;
         this.statsWriter = statsWriter;
         this.deadLetters = deadLetters;
-        this.usersWritten = Counter.builder("userstream.store.users.written")
-                .description("Users written to every table; a batch written again after a failure counts again")
-                .register(meters);
     }
 
     @KafkaListener(id = LISTENER_ID, idIsGroup = false, batch = "true",
@@ -64,15 +56,13 @@ class ProcessedRecordsListener {
                 unstorable.add(new DeadLetter(record, unreadable.reason(), unreadable.error(), "deserialize"));
             }
         }
-        List<WriteFailure<UserProcessed>> refused = userWriter.write(users);
-        for (WriteFailure<UserProcessed> failure : refused) {
+        for (WriteFailure<UserProcessed> failure : userWriter.write(users)) {
             unstorable.add(unwritable(sources.get(failure.item()), failure));
         }
         for (WriteFailure<UserStats> failure : statsWriter.write(stats)) {
             unstorable.add(unwritable(sources.get(failure.item()), failure));
         }
         deadLetters.publish(unstorable);
-        usersWritten.increment(users.size() - refused.size());
     }
 
     private static DeadLetter unwritable(ConsumerRecord<String, byte[]> record, WriteFailure<?> failure) {
