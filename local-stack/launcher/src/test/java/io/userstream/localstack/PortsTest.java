@@ -53,7 +53,7 @@ class PortsTest {
     @Test
     void ephemeralPortsAreDistinct() {
         Ports ports = Ports.ephemeral();
-        assertThat(new java.util.HashSet<>(ports.asEnvironment().values())).hasSize(12);
+        assertThat(new java.util.HashSet<>(ports.asEnvironment().values())).hasSize(11);
     }
 
     @Test
