@@ -81,6 +81,20 @@ public final class LocalStack implements AutoCloseable {
      * fails, the ones this call started are stopped again.
      */
     public synchronized LocalStack start(Set<ServerKind> kinds) {
+        try (StateLock ignored = StateLock.acquire(stateDir)) {
+            return startLocked(kinds);
+        }
+    }
+
+    private LocalStack startLocked(Set<ServerKind> kinds) {
+        adoptFromPidFiles();
+        for (ServerKind kind : kinds.stream().sorted().toList()) {
+            ServerProcess process = running.get(kind);
+            if (process != null && process.isAlive() && !process.awaitAnswerOrExit(servers.get(kind).readyTimeout())) {
+                progress.accept(kind.displayName() + " (pid " + process.pid() + ") was stopping; starting it again");
+                running.remove(kind, process);
+            }
+        }
         List<LocalServer> toStart = kinds.stream()
                 .sorted()
                 .filter(kind -> !isRunning(kind))
@@ -144,6 +158,39 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         return this;
+    }
+
+    /**
+     * Servers that should be running and are not: their PID file is there, the process is gone and no stop
+     * was asked for (killed, crashed, out of memory). Reads the PID files again, so servers started or stopped
+     * by another launcher on the same state folder count too.
+     */
+    public synchronized Set<ServerKind> crashed() {
+        adoptFromPidFiles();
+        Set<ServerKind> crashed = EnumSet.noneOf(ServerKind.class);
+        for (LocalServer server : servers.values()) {
+            if (!isRunning(server.kind()) && ServerProcess.crashed(server)) {
+                crashed.add(server.kind());
+            }
+        }
+        return crashed;
+    }
+
+    /** The servers that {@code kind} needs running before it starts. */
+    public Set<ServerKind> requirementsOf(ServerKind kind) {
+        return servers.get(kind).requires();
+    }
+
+    /** Brings {@link #running} in line with the PID files: another launcher may have started or stopped servers. */
+    private void adoptFromPidFiles() {
+        for (LocalServer server : servers.values()) {
+            ServerProcess known = running.get(server.kind());
+            if (known != null && known.isAlive()) {
+                continue;
+            }
+            ServerProcess.adopt(server).ifPresentOrElse(process -> running.put(server.kind(), process),
+                    () -> running.remove(server.kind()));
+        }
     }
 
     /**

@@ -16,6 +16,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * PostgreSQL 17 from the portable binaries the build unpacked, run as a plain child process
  * ({@code postgres -D ...}, not pg_ctl, so its PID is ours to stop).
+ *
+ * <p>PostgreSQL refuses to run as root, so as root it runs as nobody, who must be able to enter every
+ * folder above its binaries and data. A checkout in root's home ({@code /root} is {@code rwx------}) is
+ * not such a place: there the binaries and data live in {@code /var/tmp/userstream-postgres-<hash of
+ * the state folder>} instead (kept across reboots, like the rest of the state), while the log and PID
+ * file stay in the state folder.
  */
 record PostgresServer(Path home, Ports ports, Distributions distributions) implements LocalServer {
 
@@ -33,17 +39,55 @@ record PostgresServer(Path home, Ports ports, Distributions distributions) imple
         return ServerKind.POSTGRES;
     }
 
+    /** Checked before any server starts: the archive is there and nobody can reach where it will run from. */
     @Override
     public void requireInstalled() {
         distributions.postgresArchive();
+        if (LocalServer.runningAsRoot()) {
+            try {
+                requireTraversableByServerUser(serverRoot());
+            } catch (IOException e) {
+                throw new ServerStartException(kind(), "cannot check the permissions of " + serverRoot() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Where the binaries and the data live: the state folder, unless nobody cannot enter it (see the class comment). */
+    Path serverRoot() {
+        if (!LocalServer.runningAsRoot() || traversableByOthers(home)) {
+            return home;
+        }
+        return relocatedRoot(home);
+    }
+
+    /** The folder below /var/tmp (world-traversable) used for a state folder that nobody cannot enter. */
+    static Path relocatedRoot(Path home) {
+        String hash = Integer.toHexString(home.toAbsolutePath().normalize().toString().hashCode());
+        return Path.of("/var/tmp", "userstream-postgres-" + hash);
+    }
+
+    private static boolean traversableByOthers(Path dir) {
+        try {
+            for (Path folder = dir.toAbsolutePath().getParent(); folder != null; folder = folder.getParent()) {
+                if (!Files.getPosixFilePermissions(folder).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
     public void prepare() throws IOException, InterruptedException {
-        if (LocalServer.runningAsRoot()) {
-            requireTraversableByServerUser(home);
+        Path root = serverRoot();
+        if (!root.equals(home)) {
+            Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            Files.writeString(home.resolve("data-location.txt"), "PostgreSQL's binaries and data are in " + root
+                    + " (nobody, who runs PostgreSQL for root, cannot enter " + home + ")\n");
         }
-        Path binaries = home.resolve("binaries");
+        Path binaries = root.resolve("binaries");
         if (!Files.isExecutable(binaries.resolve("bin/postgres"))) {
             Files.createDirectories(binaries);
             run(List.of("tar", "-xJf", distributions.postgresArchive().toString(), "-C", binaries.toString()), "unpacking the binaries");
@@ -65,7 +109,7 @@ record PostgresServer(Path home, Ports ports, Distributions distributions) imple
     public List<String> command() {
         List<String> command = new ArrayList<>(asServerUser());
         command.addAll(List.of(
-                home.resolve("binaries/bin/postgres").toString(),
+                serverRoot().resolve("binaries/bin/postgres").toString(),
                 "-D", dataDirectory().toString(),
                 "-p", Integer.toString(ports.postgres()),
                 "-c", "listen_addresses=127.0.0.1",
@@ -110,7 +154,7 @@ record PostgresServer(Path home, Ports ports, Distributions distributions) imple
     }
 
     private Path dataDirectory() {
-        return home.resolve("data");
+        return serverRoot().resolve("data");
     }
 
     private static List<String> asServerUser() {
@@ -125,7 +169,7 @@ record PostgresServer(Path home, Ports ports, Distributions distributions) imple
             if (!Files.getPosixFilePermissions(folder).contains(PosixFilePermission.OTHERS_EXECUTE)) {
                 throw new ServerStartException(kind(), "PostgreSQL refuses to run as root, so local-stack runs it as nobody (uid "
                         + UNPRIVILEGED_ID + "), who cannot enter " + folder + " (" + PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))
-                        + "). Run as a non-root user, choose a state folder below world-traversable folders, or allow it: chmod o+x " + folder);
+                        + "). Run as a non-root user or allow it: chmod o+x " + folder);
             }
         }
     }

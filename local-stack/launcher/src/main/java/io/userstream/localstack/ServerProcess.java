@@ -53,10 +53,19 @@ final class ServerProcess {
             ProcessHandle handle = builder.start().toHandle();
             ServerProcess process = new ServerProcess(server, handle);
             process.writePidFile();
+            Files.deleteIfExists(stopMarker(server));
             return process;
         } catch (IOException e) {
             throw new ServerStartException(server.kind(), "could not run " + command.get(0), e);
         }
+    }
+
+    /**
+     * True when the server's PID file is there but the process it names is gone and nobody asked it to stop:
+     * it crashed or was killed from outside (kill -9, the OOM killer), so it should be running and is not.
+     */
+    static boolean crashed(LocalServer server) {
+        return Files.exists(pidFile(server)) && !Files.exists(stopMarker(server)) && adopt(server).isEmpty();
     }
 
     /** The process a PID file names, if it is still alive and is the one that file was written for. */
@@ -108,10 +117,36 @@ final class ServerProcess {
     }
 
     /**
+     * For a process found running (adopted) rather than started here: waits until it answers (true) or
+     * exits (false). One that is shutting down, e.g. after a SIGTERM from outside, no longer answers and
+     * must not be counted as running.
+     */
+    boolean awaitAnswerOrExit(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (handle.isAlive()) {
+            if (Ports.isListening(server.clientPort()) && server.answers()) {
+                return true;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new ServerStartException(server.kind(), "pid " + handle.pid() + " is running but has not answered for "
+                        + timeout.toSeconds() + " s; stop it (./pipeline down) or see its log", server.logFile(), tail(server.logFile()));
+            }
+            sleep(POLL);
+        }
+        return false;
+    }
+
+    /**
      * Graceful stop, then SIGKILL after the grace period; then any descendant the server left
      * behind (Airflow's components, PostgreSQL's backends) is killed too. Removes the PID file.
      */
     void stop(Duration grace) {
+        // Marks the stop as wanted before the process can exit, so a supervisor never takes it for a crash.
+        try {
+            Files.writeString(stopMarker(server), handle.pid() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<ProcessHandle> descendants = handle.descendants().toList();
         if (handle.isAlive()) {
             server.requestStop(handle);
@@ -122,6 +157,7 @@ final class ServerProcess {
         awaitExit(descendants, Duration.ofSeconds(10));
         try {
             Files.deleteIfExists(pidFile(server));
+            Files.deleteIfExists(stopMarker(server));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -169,6 +205,11 @@ final class ServerProcess {
 
     private static Path pidFile(LocalServer server) {
         return server.home().resolve(server.kind().displayName() + ".pid");
+    }
+
+    /** Present while a stop that was asked for is under way. */
+    private static Path stopMarker(LocalServer server) {
+        return server.home().resolve(server.kind().displayName() + ".stopping");
     }
 
     private static void appendToLog(LocalServer server, String line) throws IOException {

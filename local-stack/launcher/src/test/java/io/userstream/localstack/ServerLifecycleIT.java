@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -91,18 +92,92 @@ class ServerLifecycleIT {
     }
 
     @Test
-    void asRootAStateFolderThatNobodyCanEnterIsNamed() throws Exception {
+    void aStateFolderThatNobodyCanEnterStillRunsPostgres() throws Exception {
+        // root's home is rwx------: as root, PostgreSQL runs as nobody, who cannot enter it.
         Path privateParent = Files.createDirectory(stateDir.resolve("private"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        stack = LocalStack.attached(privateParent.resolve("state"), Ports.ephemeral(), progress::add);
-        if ("root".equals(System.getProperty("user.name"))) {
-            assertThatThrownBy(() -> stack.start(ServerKind.POSTGRES))
-                    .isInstanceOf(ServerStartException.class)
-                    .hasMessageContaining("cannot enter " + privateParent)
-                    .hasMessageContaining("chmod o+x");
-        } else {
-            stack.start(ServerKind.POSTGRES); // the server runs as this user, who owns the folder
-            assertThat(stack.isHealthy(ServerKind.POSTGRES)).isTrue();
+        Path privateState = privateParent.resolve("state");
+        Path relocated = PostgresServer.relocatedRoot(privateState.resolve("postgres"));
+        try {
+            stack = LocalStack.attached(privateState, Ports.ephemeral(), progress::add);
+            stack.start(ServerKind.POSTGRES);
+            execute("CREATE TABLE survivor (id int)", "INSERT INTO survivor VALUES (7)");
+            assertThat(queryInt("SELECT id FROM survivor")).isEqualTo(7);
+            if ("root".equals(System.getProperty("user.name"))) {
+                assertThat(relocated.resolve("data/PG_VERSION")).exists();
+                assertThat(Files.readString(privateState.resolve("postgres/data-location.txt"))).contains(relocated.toString());
+            } else {
+                assertThat(privateState.resolve("postgres/data/PG_VERSION")).exists(); // runs as this user, who owns the folder
+            }
+        } finally {
+            if (stack != null) {
+                stack.close();
+            }
+            deleteRecursively(relocated);
         }
+    }
+
+    @Test
+    void aServerStoppingAfterASigtermFromOutsideIsStartedAgainNotCountedAsRunning() throws Exception {
+        Ports ports = Ports.ephemeral();
+        stack = LocalStack.attached(stateDir, ports, progress::add);
+        stack.start(ServerKind.POSTGRES);
+        long stopping = stack.pid(ServerKind.POSTGRES).orElseThrow();
+        // SIGTERM is PostgreSQL's "smart" shutdown: it refuses new clients at once but runs until this one leaves,
+        // like a service finishing its requests during a graceful shutdown.
+        Connection lastClient = connect();
+        ProcessHandle.of(stopping).orElseThrow().destroy();
+        awaitRefusing(ports);
+
+        LocalStack second = LocalStack.detached(stateDir, ports, progress::add);
+        Thread leave = new Thread(() -> {
+            try {
+                Thread.sleep(2_000); // the new launcher must still be waiting then, not report the dying server as up
+                lastClient.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        leave.start();
+        second.start(ServerKind.POSTGRES);
+        leave.join();
+
+        assertThat(ProcessHandle.of(stopping).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(second.pid(ServerKind.POSTGRES)).get().isNotEqualTo(stopping);
+        assertThat(second.isHealthy(ServerKind.POSTGRES)).isTrue();
+        assertThat(progress).anyMatch(line -> line.contains("was stopping; starting it again"));
+        second.stopAll();
+    }
+
+    @Test
+    void theSupervisorStartsAKilledServerAgainButNotOneStoppedOnPurpose() throws Exception {
+        stack = LocalStack.attached(stateDir, Ports.ephemeral(), progress::add);
+        stack.start(ServerKind.POSTGRES);
+        execute("CREATE TABLE survivor (id int)", "INSERT INTO survivor VALUES (9)");
+        Supervisor supervisor = new Supervisor(stack, progress::add);
+        assertThat(supervisor.restartCrashed()).isEmpty();
+
+        ProcessHandle killed = ProcessHandle.of(stack.pid(ServerKind.POSTGRES).orElseThrow()).orElseThrow();
+        killed.destroyForcibly(); // kill -9
+        killed.onExit().get(30, TimeUnit.SECONDS);
+
+        assertThat(supervisor.restartCrashed()).containsExactly(ServerKind.POSTGRES);
+        assertThat(stack.pid(ServerKind.POSTGRES)).get().isNotEqualTo(killed.pid());
+        assertThat(stack.isHealthy(ServerKind.POSTGRES)).isTrue();
+        assertThat(queryInt("SELECT id FROM survivor")).isEqualTo(9);
+        assertThat(progress).anyMatch(line -> line.startsWith("postgres is gone without a stop being asked for; starting it again (restart 1"));
+
+        stack.stop(ServerKind.POSTGRES);
+        assertThat(stack.crashed()).isEmpty();
+        assertThat(supervisor.restartCrashed()).isEmpty();
+        assertThat(stack.isRunning(ServerKind.POSTGRES)).isFalse();
+    }
+
+    @Test
+    void theSupervisorBacksOffWhenAServerKeepsCrashing() {
+        assertThat(Supervisor.backoff(1)).hasSeconds(1);
+        assertThat(Supervisor.backoff(2)).hasSeconds(2);
+        assertThat(Supervisor.backoff(4)).hasSeconds(8);
+        assertThat(Supervisor.backoff(20)).isEqualTo(Supervisor.MAX_BACKOFF);
     }
 
     @Test
@@ -141,6 +216,24 @@ class ServerLifecycleIT {
         try (Connection connection = connect(); ResultSet rows = connection.createStatement().executeQuery(sql)) {
             assertThat(rows.next()).isTrue();
             return rows.getInt(1);
+        }
+    }
+
+    private void awaitRefusing(Ports ports) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (stack.isHealthy(ServerKind.POSTGRES)) {
+            assertThat(System.nanoTime()).as("PostgreSQL still accepts clients 30 s after SIGTERM").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws Exception {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
         }
     }
 

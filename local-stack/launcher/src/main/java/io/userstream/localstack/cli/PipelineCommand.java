@@ -6,6 +6,7 @@ import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.LocalStackException;
 import io.userstream.localstack.Ports;
 import io.userstream.localstack.ServerKind;
+import io.userstream.localstack.Supervisor;
 import io.userstream.localstack.airflow.AirflowApiException;
 import io.userstream.localstack.airflow.TaskInstance;
 import io.userstream.localstack.airflow.UserAutomation;
@@ -15,11 +16,14 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.OptionalLong;
 import java.util.Properties;
 
@@ -39,8 +43,12 @@ public final class PipelineCommand {
               ingest [--count N] [--source faker|randomuser] [--seed S]
                               run the user_automation DAG on the running stack and print the same summary
               status          each process's PID, port and health: UP, DOWN or not running (exit code 1 unless all are UP)
-              logs <name>     the last 100 lines of a log: %s
+              logs <name>     the last 100 lines of a log: %s, supervisor
+              stop <name>     stop one server on purpose (the supervisor leaves it stopped), e.g. to rehearse an outage
+              start <name>    start it again (what it needs must be running)
               down            stop everything 'up' started
+            'up' also starts a supervisor that starts a crashed server again (kill -9, out of memory), as Docker
+            Compose's restart policy does; its log: ./pipeline logs supervisor
             state folder: PIPELINE_STATE_DIR (default .local-stack/)
             ports: %s
             """.formatted(String.join(", ", Arrays.stream(ServerKind.values()).map(ServerKind::displayName).toList()),
@@ -70,6 +78,9 @@ public final class PipelineCommand {
                 case "down" -> command.down();
                 case "status" -> command.status();
                 case "logs" -> command.logs(options);
+                case "stop" -> command.stopOne(options);
+                case "start" -> command.startOne(options);
+                case "supervise" -> command.supervise();
                 default -> {
                     System.err.print(USAGE);
                     yield 2;
@@ -89,8 +100,9 @@ public final class PipelineCommand {
         // Not closed: a detached stack's servers keep running until ./pipeline down.
         LocalStack stack = LocalStack.detached(stateDir, ports, this::progress);
         stack.start(EnumSet.allOf(ServerKind.class));
-        System.out.printf("All servers and services up in %.1f s. Airflow UI: %s (login %s)%n",
-                seconds(), stack.airflowUrl(), login(stack));
+        ProcessHandle supervisor = new SupervisorProcess(stateDir).ensureRunning();
+        System.out.printf("All servers and services up in %.1f s; a supervisor (pid %d) starts any that crashes again."
+                + " Airflow UI: %s (login %s)%n", seconds(), supervisor.pid(), stack.airflowUrl(), login(stack));
         int exit = 0;
         if (options.run()) {
             exit = runDag(stack, options);
@@ -165,6 +177,7 @@ public final class PipelineCommand {
     }
 
     private int down() throws IOException {
+        new SupervisorProcess(stateDir).stop();
         LocalStack stack = LocalStack.detached(stateDir, ports(false), System.out::println);
         if (EnumSet.allOf(ServerKind.class).stream().noneMatch(stack::isRunning)) {
             System.out.println("Nothing is running (state in " + stateDir + ").");
@@ -186,7 +199,42 @@ public final class PipelineCommand {
                     stack.pid(kind).map(String::valueOf).orElse("-"), stack.ports().clientPort(kind),
                     healthy ? "UP" : running ? "DOWN (see ./pipeline logs " + kind.displayName() + ")" : "not running");
         }
+        Optional<ProcessHandle> supervisor = new SupervisorProcess(stateDir).running();
+        System.out.printf("%-20s %-8s %-6s %s%n", "supervisor", supervisor.map(h -> String.valueOf(h.pid())).orElse("-"), "-",
+                supervisor.isPresent() ? "running (restarts crashed servers)" : "not running: crashed servers stay down until ./pipeline up");
         return allUp ? 0 : 1;
+    }
+
+    /** Runs until stopped: starts crashed servers again (the background process 'up' starts). */
+    private int supervise() throws IOException {
+        Consumer<String> log = line -> System.out.printf("%s %s%n", Instant.now(), line);
+        new Supervisor(LocalStack.detached(stateDir, ports(false), log), log).runUntilInterrupted();
+        return 0;
+    }
+
+    private int stopOne(List<String> args) throws IOException {
+        ServerKind kind = serverNamed(args);
+        LocalStack stack = LocalStack.detached(stateDir, ports(false), System.out::println);
+        if (!stack.isRunning(kind)) {
+            System.out.println(kind.displayName() + " is not running.");
+            return 0;
+        }
+        stack.stop(kind);
+        return 0;
+    }
+
+    private int startOne(List<String> args) throws IOException {
+        ServerKind kind = serverNamed(args);
+        LocalStack.detached(stateDir, ports(false), this::progress).start(kind);
+        return 0;
+    }
+
+    private static ServerKind serverNamed(List<String> args) {
+        if (args.size() != 1) {
+            throw new IllegalArgumentException("which server? " + String.join(", ",
+                    Arrays.stream(ServerKind.values()).map(ServerKind::displayName).toList()));
+        }
+        return ServerKind.fromDisplayName(args.get(0));
     }
 
     private int logs(List<String> args) throws IOException {
@@ -194,8 +242,8 @@ public final class PipelineCommand {
             throw new IllegalArgumentException("which log? " + String.join(", ",
                     Arrays.stream(ServerKind.values()).map(ServerKind::displayName).toList()));
         }
-        ServerKind kind = ServerKind.fromDisplayName(args.get(0));
-        Path log = LocalStack.detached(stateDir, ports(false), line -> { }).logFile(kind);
+        Path log = "supervisor".equals(args.get(0)) ? new SupervisorProcess(stateDir).logFile()
+                : LocalStack.detached(stateDir, ports(false), line -> { }).logFile(ServerKind.fromDisplayName(args.get(0)));
         if (!Files.exists(log)) {
             System.out.println("No log yet at " + log);
             return 1;
