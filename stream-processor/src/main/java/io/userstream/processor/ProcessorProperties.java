@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -18,24 +19,30 @@ import org.springframework.validation.annotation.Validated;
  * @param topics                 the topics read and written, and how they are created
  * @param deduplicationRetention how long a user id is remembered: a user seen again within this time is not emitted again
  * @param statsWindow            size of the tumbling windows users are counted in
- * @param statsFlushInterval     how often each task sends its partial counts on to the windowed sums (wall-clock time)
- * @param statsGrace             how long after a window's end late records are still counted; the window is emitted after it
+ * @param statsFlushInterval     how often each task sends its partial counts on to the windowed sums (wall-clock time);
+ *                               together with the commit interval, how soon a window's new total reaches user_stats
+ * @param statsLatenessLimit     how long after a window's end, measured by the newest user counted downstream, users of
+ *                               that window are still added to its total (and the total is kept); a user later than that
+ *                               is not counted (Kafka Streams' dropped-records metric). It bounds how far one task's
+ *                               backlog (a restart, an outage) may trail the others', so keep it long: 24h by default
  * @param closeTimeout           how long shutdown waits for the Streams client to commit and close
+ * @param health                 when the {@code kafka} and {@code kafkaStreams} health components say DOWN
  */
 @Validated
 @ConfigurationProperties("userstream.processor")
 public record ProcessorProperties(
         @Valid @NotNull Topics topics,
         @NotNull Duration deduplicationRetention,
-        @NotNull Duration statsWindow,
-        @NotNull Duration statsFlushInterval,
-        @NotNull Duration statsGrace,
-        @NotNull Duration closeTimeout) {
+        @NotNull @DurationMin(millis = 1) Duration statsWindow,
+        @NotNull @DurationMin(millis = 1) Duration statsFlushInterval,
+        @NotNull @DurationMin(millis = 0) Duration statsLatenessLimit,
+        @NotNull Duration closeTimeout,
+        @Valid @NotNull Health health) {
 
     /**
      * @param usersCreated      input: raw users from the ingest service
      * @param usersProcessed    output: validated, normalized, de-duplicated users
-     * @param userStats         output: closed window counts
+     * @param userStats         output: the current count of each window, country and gender (a later record of a key supersedes)
      * @param deadLetter        output: records that cannot be read or are invalid, as their original bytes
      * @param partitions        partitions of every topic created at start-up (all equal, so keys co-partition)
      * @param replicationFactor replication factor of the topics created at start-up
@@ -47,5 +54,17 @@ public record ProcessorProperties(
             @NotBlank String deadLetter,
             @Min(1) int partitions,
             @Min(1) @Max(Short.MAX_VALUE) int replicationFactor) {
+    }
+
+    /**
+     * @param brokerTimeout           the {@code kafka} component is DOWN when the broker does not describe its cluster within this time
+     * @param threadReplacementWindow how far back stream-thread replacements are counted
+     * @param maxThreadReplacements   the {@code kafkaStreams} component is DOWN when more stream threads than this were
+     *                                replaced (after dying from an uncaught exception) within the window: they keep dying
+     */
+    public record Health(
+            @NotNull @DurationMin(millis = 1) Duration brokerTimeout,
+            @NotNull @DurationMin(millis = 1) Duration threadReplacementWindow,
+            @Min(0) int maxThreadReplacements) {
     }
 }

@@ -1,6 +1,8 @@
 package io.userstream.processor;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,9 +52,36 @@ public final class ProcessorInstances {
     }
 
     /** Starts one application instance; instances with the same suffix share the application id, so they share partitions. */
-    public ConfigurableApplicationContext start(String instanceName) {
-        return new SpringApplicationBuilder(StreamProcessorApplication.class).run(
-                "--server.port=0",
+    public ConfigurableApplicationContext start(String instanceName, String... extraArgs) {
+        return start(instanceName, List.of(), extraArgs);
+    }
+
+    /** Starts one application instance in this JVM with further bean sources (e.g. a test topology) and arguments. */
+    public ConfigurableApplicationContext start(String instanceName, List<Class<?>> extraSources, String... extraArgs) {
+        List<Class<?>> sources = new ArrayList<>(List.of(StreamProcessorApplication.class));
+        sources.addAll(extraSources);
+        return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).run(args(instanceName, "0", extraArgs));
+    }
+
+    /**
+     * Starts one application instance as a child JVM on this test's classpath, so that a test can kill it
+     * like {@code kill -9} ({@link Process#destroyForcibly()}): no commit, no close, open transactions left behind.
+     * Its output goes to {@code <state>/<instanceName>.log}.
+     */
+    public Process startProcess(String instanceName, int httpPort, String... extraArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+                "-cp", System.getProperty("java.class.path"), StreamProcessorApplication.class.getName()));
+        command.addAll(List.of(args(instanceName, String.valueOf(httpPort), extraArgs)));
+        Files.createDirectories(stateRoot);
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(stateRoot.resolve(instanceName + ".log").toFile())
+                .start();
+    }
+
+    private String[] args(String instanceName, String httpPort, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=" + httpPort,
                 "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrapServers(),
                 "--spring.kafka.properties.schema.registry.url=" + stack.schemaRegistryUrl(),
                 "--spring.kafka.streams.application-id=stream-processor-" + suffix,
@@ -61,7 +90,9 @@ public final class ProcessorInstances {
                 "--userstream.processor.topics.users-created=" + topic("users_created"),
                 "--userstream.processor.topics.users-processed=" + topic("users_processed"),
                 "--userstream.processor.topics.user-stats=" + topic("user_stats"),
-                "--userstream.processor.topics.dead-letter=" + topic("users_dlq"));
+                "--userstream.processor.topics.dead-letter=" + topic("users_dlq")));
+        args.addAll(List.of(extraArgs));
+        return args.toArray(String[]::new);
     }
 
     public KafkaProducer<String, byte[]> producer() {

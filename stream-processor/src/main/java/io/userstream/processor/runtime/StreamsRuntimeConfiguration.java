@@ -56,18 +56,26 @@ class StreamsRuntimeConfiguration {
         return TopicBuilder.name(name).partitions(topics.partitions()).replicas(topics.replicationFactor()).build();
     }
 
+    @Bean
+    StreamThreadReplacements streamThreadReplacements(ProcessorProperties properties, Clock clock) {
+        return new StreamThreadReplacements(clock, properties.health().threadReplacementWindow());
+    }
+
     /**
      * A stream thread that dies from an unexpected exception is replaced (its tasks, with exactly_once_v2,
-     * restart from the last commit, so nothing is lost or doubled); each replacement is counted.
+     * restart from the last commit, so nothing is lost or doubled); each replacement is counted, in the
+     * metric and for the health check, which turns DOWN when threads keep dying.
      */
     @Bean
-    StreamsBuilderFactoryBeanConfigurer streamsRuntime(ProcessorProperties properties, MeterRegistry meters) {
+    StreamsBuilderFactoryBeanConfigurer streamsRuntime(ProcessorProperties properties, MeterRegistry meters,
+                                                       StreamThreadReplacements replacements) {
         Counter replaced = Counter.builder("userstream.processor.stream.threads.replaced")
                 .description("Stream threads replaced after an uncaught exception")
                 .register(meters);
         return factoryBean -> {
             factoryBean.setStreamsUncaughtExceptionHandler(exception -> {
                 replaced.increment();
+                replacements.record(exception);
                 log.error("Stream thread died; replacing it", exception);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });

@@ -3,9 +3,7 @@ package io.userstream.processor.stats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import io.userstream.schema.StatsDimension;
@@ -31,47 +29,38 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * two repartition records per user, which was a third of the processor's and the broker's work.
  * <p>
  * Partial counts live in a changelogged store, so counts of committed input survive a crash; the store's
- * cache turns the per-user updates into one changelog record per key and commit. Partials are forwarded in
- * timestamp order so a later window never advances stream time past an earlier one still being flushed.
- * Forwarding each partial with its latest user's timestamp keeps the window assignment and the grace
- * period's meaning exactly as if every user had been sent on its own.
+ * cache turns the per-user updates into one changelog record per key and commit. With exactly_once_v2 the
+ * store, the forwarded partials and the input offsets commit together: every user emitted to
+ * users_processed is forwarded in exactly one partial, also across crashes and rebalances.
+ * Partials are forwarded in timestamp order, each with its latest user's timestamp, so the downstream
+ * window assignment and stream time are what they would be if every user had been sent on its own.
  * <p>
- * A window closes when stream time passes its end plus grace, and stream time moves only with data: after
- * the last users of a run, their windows would stay open (and uncounted) until the next run. So when this
- * task has had no users for the grace period, it sends each key whose window may still be open a count of
- * 0 stamped with the wall-clock time, which closes the windows that have ended (empty windows are not
- * emitted). While users keep arriving, only their own timestamps move time on, so a replay of old users
- * is counted in its own windows. Which keys are open is kept in memory: after a restart or a rebalance,
- * those windows close with the next users instead.
+ * Only users move time on: this processor never sends time signals of its own (an idle task used to
+ * send wall-clock stamped zeros, which made other tasks' backlogs late and dropped them).
  */
 public class PartialCounter implements Processor<String, UserProcessed, String, Long> {
 
     private final String storeName;
     private final long windowMs;
     private final Duration flushInterval;
-    private final long idleMs;
-    /** Key → end of its latest counted window plus grace: until then it may need a time signal. */
-    private final Map<String, Long> openUntil = new HashMap<>();
-    private long lastUserAt;
     private ProcessorContext<String, Long> context;
     private TimestampedKeyValueStore<String, Long> partials;
 
-    private PartialCounter(String storeName, Duration window, Duration grace, Duration flushInterval) {
+    private PartialCounter(String storeName, Duration window, Duration flushInterval) {
         this.storeName = storeName;
         this.windowMs = window.toMillis();
-        this.idleMs = grace.toMillis();
         this.flushInterval = flushInterval;
     }
 
     /** The processor with its store, for {@code KStream#process}. */
     public static ProcessorSupplier<String, UserProcessed, String, Long> supplier(String storeName, Duration window,
-                                                                                  Duration grace, Duration flushInterval) {
+                                                                                  Duration flushInterval) {
         StoreBuilder<TimestampedKeyValueStore<String, Long>> store = Stores.timestampedKeyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(storeName), Serdes.String(), Serdes.Long()).withCachingEnabled();
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, UserProcessed, String, Long> get() {
-                return new PartialCounter(storeName, window, grace, flushInterval);
+                return new PartialCounter(storeName, window, flushInterval);
             }
 
             @Override
@@ -85,25 +74,17 @@ public class PartialCounter implements Processor<String, UserProcessed, String, 
     public void init(ProcessorContext<String, Long> context) {
         this.context = context;
         this.partials = context.getStateStore(storeName);
-        this.lastUserAt = context.currentSystemTimeMs();
-        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
-            forwardPartials();
-            if (now - lastUserAt >= idleMs) {
-                closeEndedWindows(now);
-            }
-        });
+        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> forwardPartials());
     }
 
     @Override
     public void process(Record<String, UserProcessed> record) {
-        lastUserAt = context.currentSystemTimeMs();
         long windowStart = record.timestamp() - Math.floorMod(record.timestamp(), windowMs);
         add(new StatsKey(StatsDimension.COUNTRY, record.value().getCountry()), windowStart, record.timestamp());
         add(new StatsKey(StatsDimension.GENDER, record.value().getGender()), windowStart, record.timestamp());
     }
 
     private void add(StatsKey key, long windowStart, long timestamp) {
-        openUntil.merge(key.text(), windowStart + windowMs + idleMs, Math::max);
         // The window start leads so that a '|' in the dimension's value cannot confuse the parse.
         String storeKey = windowStart + "|" + key.text();
         ValueAndTimestamp<Long> partial = partials.get(storeKey);
@@ -123,13 +104,5 @@ public class PartialCounter implements Processor<String, UserProcessed, String, 
             String statsKey = entry.key.substring(entry.key.indexOf('|') + 1);
             context.forward(new Record<>(statsKey, entry.value.value(), entry.value.timestamp()));
         }
-    }
-
-    /** A count of 0 at {@code now} to each key with a window that may be open; keys whose windows this closes are done. */
-    private void closeEndedWindows(long now) {
-        openUntil.entrySet().removeIf(open -> {
-            context.forward(new Record<>(open.getKey(), 0L, now));
-            return open.getValue() < now;
-        });
     }
 }

@@ -31,9 +31,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -45,10 +43,16 @@ import org.apache.kafka.streams.state.WindowStore;
  *                                                       ├─ sink-users-processed ─▶ users_processed
  *                                                       └─ count-per-dimension-in-task (partial counts, flushed
  *                                                          every stats-flush-interval) ─ stats-by-dimension (repartition)
- *                                                          ─ count-per-window (sum) ─ suppress-until-window-closes
- *                                                          ─ skip-empty-windows
+ *                                                          ─ count-per-window (sum; its cache emits the current total
+ *                                                          of each updated window on every commit) ─ window-totals
  *                                                          ─ to-user-stats ─ sink-user-stats ─▶ user_stats
  * </pre>
+ * user_stats carries running totals: each record holds the current count of its window, keyed
+ * {@code DIMENSION|value|windowStart} (so all updates of a window go to one partition, in order), and a later
+ * record of a key supersedes the earlier ones. A window takes users for {@code stats-lateness-limit} after
+ * its end, by the newest counted user's timestamp; only then are later users of it dropped, and counted in
+ * Kafka Streams' {@code dropped-records} task metric. Nothing waits for a window to close, so no signal has to
+ * move time on, and a task replaying a backlog behind the others loses nothing.
  */
 public class UserProcessingTopology {
 
@@ -110,18 +114,15 @@ public class UserProcessingTopology {
         processed.to(topics.usersProcessed(), Produced.with(Serdes.String(), processedSerde).withName("sink-users-processed"));
 
         processed
-                .process(PartialCounter.supplier(PARTIAL_COUNTS_STORE, properties.statsWindow(), properties.statsGrace(),
-                        properties.statsFlushInterval()),
+                .process(PartialCounter.supplier(PARTIAL_COUNTS_STORE, properties.statsWindow(), properties.statsFlushInterval()),
                         Named.as("count-per-dimension-in-task"))
                 .groupByKey(Grouped.with("stats-by-dimension", Serdes.String(), Serdes.Long()))
-                .windowedBy(TimeWindows.ofSizeAndGrace(properties.statsWindow(), properties.statsGrace()))
+                .windowedBy(TimeWindows.ofSizeAndGrace(properties.statsWindow(), properties.statsLatenessLimit()))
+                // The cache (on by default, stated because the output depends on it) emits each updated window's
+                // total when it flushes (on every commit, or when full) instead of once per partial.
                 .reduce(Long::sum, Named.as("count-per-window"), Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(STATS_STORE)
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
-                .suppress(Suppressed.<Windowed<String>>untilWindowCloses(Suppressed.BufferConfig.unbounded())
-                        .withName("suppress-until-window-closes"))
-                .toStream(Named.as("closed-windows"))
-                // Windows opened only by PartialCounter's idle time signals.
-                .filter((window, count) -> count > 0, Named.as("skip-empty-windows"))
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()).withCachingEnabled())
+                .toStream(Named.as("window-totals"))
                 .map((window, count) -> {
                     StatsKey key = StatsKey.parse(window.key());
                     UserStats stats = UserStats.newBuilder()

@@ -54,11 +54,12 @@ class UserProcessingTopologyTest {
     private static final Instant NOW = Instant.parse("2026-11-22T00:00:00Z");
     private static final Duration RETENTION = Duration.ofHours(1);
     private static final Duration WINDOW = Duration.ofMinutes(1);
-    private static final Duration GRACE = Duration.ofSeconds(10);
     private static final Duration FLUSH = Duration.ofSeconds(1);
+    private static final Duration LATENESS_LIMIT = Duration.ofHours(24);
     private static final ProcessorProperties PROPERTIES = new ProcessorProperties(
             new ProcessorProperties.Topics("users_created", "users_processed", "user_stats", "users_dlq", 6, 1),
-            RETENTION, WINDOW, FLUSH, GRACE, Duration.ofSeconds(10));
+            RETENTION, WINDOW, FLUSH, LATENESS_LIMIT, Duration.ofSeconds(10),
+            new ProcessorProperties.Health(Duration.ofSeconds(3), Duration.ofMinutes(10), 3));
 
     private static Map<String, Object> serdeConfigs;
 
@@ -281,38 +282,6 @@ class UserProcessingTopologyTest {
     }
 
     @Test
-    void windowCountsPerCountryAndGenderAreEmittedOnceWhenTheWindowCloses() {
-        Instant window = NOW; // a minute boundary
-        for (int i = 0; i < 3; i++) {
-            UUID id = UUID.randomUUID();
-            usersCreated.pipeInput(id.toString(), Users.finnish(id).build(), window.plusSeconds(5 + i));
-        }
-        UUID american = UUID.randomUUID();
-        usersCreated.pipeInput(american.toString(), Users.american(american).build(), window.plusSeconds(50));
-        UUID duplicate = UUID.randomUUID();
-        usersCreated.pipeInput(duplicate.toString(), Users.american(duplicate).build(), window.plusSeconds(51));
-        usersCreated.pipeInput(duplicate.toString(), Users.american(duplicate).build(), window.plusSeconds(52)); // not new
-        // In the next window but within the grace period: the first window stays open.
-        UUID late = UUID.randomUUID();
-        usersCreated.pipeInput(late.toString(), Users.finnish(late).build(), window.plus(WINDOW).plus(GRACE).minusMillis(1));
-        driver.advanceWallClockTime(FLUSH);
-        assertThat(userStats.isEmpty()).as("nothing before the window closes").isTrue();
-
-        // Stream time passes end + grace: the first window closes once the partial counts are flushed.
-        UUID closer = UUID.randomUUID();
-        usersCreated.pipeInput(closer.toString(), Users.american(closer).build(), window.plus(WINDOW).plus(GRACE));
-        assertThat(userStats.isEmpty()).as("nothing before the partial counts are flushed").isTrue();
-        driver.advanceWallClockTime(FLUSH);
-
-        Map<String, Long> counts = emittedCountsOfWindow(window);
-        assertThat(counts).isEqualTo(Map.of(
-                StatsDimension.COUNTRY + ":Finland", 3L,
-                StatsDimension.COUNTRY + ":United States", 2L,
-                StatsDimension.GENDER + ":female", 3L,
-                StatsDimension.GENDER + ":male", 2L));
-    }
-
-    @Test
     void partialCountsOfSeveralWindowsInOneFlushAreAllCounted() {
         Instant window = NOW;
         for (int i = 0; i < 4; i++) {
@@ -321,10 +290,10 @@ class UserProcessingTopologyTest {
         }
         // Two windows later, before any flush: this user's partial must not make the first window's partials late.
         UUID later = UUID.randomUUID();
-        usersCreated.pipeInput(later.toString(), Users.american(later).build(), window.plus(WINDOW.multipliedBy(2)).plus(GRACE));
+        usersCreated.pipeInput(later.toString(), Users.american(later).build(), window.plus(WINDOW.multipliedBy(2)).plusSeconds(10));
         driver.advanceWallClockTime(FLUSH);
 
-        Map<String, Long> counts = emittedCountsOfWindow(window);
+        Map<String, Long> counts = latestCountsOfWindow(window);
         assertThat(counts).isEqualTo(Map.of(
                 StatsDimension.COUNTRY + ":Finland", 2L,
                 StatsDimension.COUNTRY + ":United States", 2L,
@@ -333,25 +302,112 @@ class UserProcessingTopologyTest {
     }
 
     @Test
-    void windowsOfTheLastUsersCloseOnceTheTaskIsIdleForTheGracePeriod() {
+    void eachFlushEmitsTheCurrentTotalOfTheWindowUnderOneRecordKey() {
+        for (int i = 0; i < 2; i++) {
+            UUID id = UUID.randomUUID();
+            usersCreated.pipeInput(id.toString(), Users.finnish(id).build(), NOW.plusSeconds(1 + i));
+        }
+        driver.advanceWallClockTime(FLUSH);
+        assertThat(latestCountsOfWindow(NOW)).as("a running total, before the window ends").isEqualTo(Map.of(
+                StatsDimension.COUNTRY + ":Finland", 2L,
+                StatsDimension.GENDER + ":female", 2L));
+
+        UUID third = UUID.randomUUID();
+        usersCreated.pipeInput(third.toString(), Users.finnish(third).build(), NOW.plusSeconds(30));
+        driver.advanceWallClockTime(FLUSH);
+
+        assertThat(latestCountsOfWindow(NOW)).as("the later record of the same key supersedes").isEqualTo(Map.of(
+                StatsDimension.COUNTRY + ":Finland", 3L,
+                StatsDimension.GENDER + ":female", 3L));
+    }
+
+    @Test
+    void backlogOfAWindowIsCountedAfterTheTaskWasIdleLongerThanTheWindow() {
         for (int i = 0; i < 3; i++) {
             UUID id = UUID.randomUUID();
             usersCreated.pipeInput(id.toString(), (i == 0 ? Users.american(id) : Users.finnish(id)).build(), NOW.plusSeconds(5 + i));
         }
-        driver.advanceWallClockTime(GRACE.minusSeconds(1));
-        assertThat(userStats.isEmpty()).as("idle for less than the grace period").isTrue();
-
-        // No more users: once the window's end plus grace has passed on the wall clock, it closes anyway.
-        for (int second = 0; second < WINDOW.plus(GRACE).toSeconds() + 2; second++) {
+        // The task idles on the wall clock far past the window's end (e.g. its partition's producer or the broker is away).
+        for (int second = 0; second < WINDOW.toSeconds() * 3; second++) {
             driver.advanceWallClockTime(FLUSH);
         }
+        // Then users of that window arrive after all (a backlog replayed after a restart or an outage).
+        for (int i = 0; i < 4; i++) {
+            UUID id = UUID.randomUUID();
+            usersCreated.pipeInput(id.toString(), (i == 0 ? Users.american(id) : Users.finnish(id)).build(), NOW.plusSeconds(10 + i));
+        }
+        driver.advanceWallClockTime(FLUSH);
 
-        Map<String, Long> counts = emittedCountsOfWindow(NOW);
-        assertThat(counts).as("no empty windows either").isEqualTo(Map.of(
-                StatsDimension.COUNTRY + ":Finland", 2L,
+        assertThat(latestCountsOfWindow(NOW)).isEqualTo(Map.of(
+                StatsDimension.COUNTRY + ":Finland", 5L,
+                StatsDimension.COUNTRY + ":United States", 2L,
+                StatsDimension.GENDER + ":female", 5L,
+                StatsDimension.GENDER + ":male", 2L));
+        assertThat(usersProcessed.readValuesToList()).hasSize(7);
+    }
+
+    @Test
+    void usersFarBehindTheNewestCountedUsersAreStillCounted() {
+        // Another task is ahead: its users of a much later window were counted first.
+        UUID ahead = UUID.randomUUID();
+        usersCreated.pipeInput(ahead.toString(), Users.american(ahead).build(), NOW.plus(Duration.ofHours(2)));
+        driver.advanceWallClockTime(FLUSH);
+        // This task replays its backlog of two hours ago.
+        for (int i = 0; i < 3; i++) {
+            UUID id = UUID.randomUUID();
+            usersCreated.pipeInput(id.toString(), Users.finnish(id).build(), NOW.plusSeconds(i));
+        }
+        driver.advanceWallClockTime(FLUSH);
+
+        assertThat(latestCountsOfWindow(NOW)).isEqualTo(Map.of(
+                StatsDimension.COUNTRY + ":Finland", 3L,
+                StatsDimension.GENDER + ":female", 3L));
+        assertThat(latestCountsOfWindow(NOW.plus(Duration.ofHours(2)))).isEqualTo(Map.of(
                 StatsDimension.COUNTRY + ":United States", 1L,
-                StatsDimension.GENDER + ":female", 2L,
                 StatsDimension.GENDER + ":male", 1L));
+    }
+
+    @Test
+    void latestCountsOfAllWindowsAddUpToTheUsersEmittedWithoutDuplicatesOrInvalidUsers() {
+        java.util.Random random = new java.util.Random(42);
+        List<UUID> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            // Timestamps over five windows, out of order, flushes in between.
+            Instant at = NOW.plusMillis(random.nextInt((int) WINDOW.multipliedBy(5).toMillis()));
+            boolean resend = !sent.isEmpty() && i % 7 == 0;
+            UUID id = resend ? sent.get(random.nextInt(sent.size())) : UUID.randomUUID();
+            UserCreated.Builder user = i % 3 == 0 ? Users.american(id) : Users.finnish(id);
+            if (i % 11 == 0) {
+                user.setEmail("no-at-sign"); // invalid: dead-lettered, not counted
+            } else {
+                sent.add(id);
+            }
+            usersCreated.pipeInput(id.toString(), user.build(), at);
+            if (i % 40 == 0) {
+                driver.advanceWallClockTime(FLUSH);
+            }
+        }
+        driver.advanceWallClockTime(FLUSH);
+
+        List<UserProcessed> emitted = usersProcessed.readValuesToList();
+        assertThat(emitted).extracting(UserProcessed::getUserId).doesNotHaveDuplicates();
+        Map<StatsDimension, Long> totals = new HashMap<>();
+        latestStats().values().forEach(stats -> totals.merge(stats.getDimension(), stats.getCount(), Long::sum));
+        assertThat(totals).isEqualTo(Map.of(StatsDimension.COUNTRY, (long) emitted.size(), StatsDimension.GENDER, (long) emitted.size()));
+        assertThat(deadLetters.readValuesToList()).isNotEmpty();
+    }
+
+    @Test
+    void usersLaterThanTheLatenessLimitAreNotCounted() {
+        UUID newest = UUID.randomUUID();
+        usersCreated.pipeInput(newest.toString(), Users.american(newest).build(), NOW.plus(LATENESS_LIMIT).plus(WINDOW));
+        driver.advanceWallClockTime(FLUSH);
+        UUID tooLate = UUID.randomUUID();
+        usersCreated.pipeInput(tooLate.toString(), Users.finnish(tooLate).build(), NOW);
+        driver.advanceWallClockTime(FLUSH);
+
+        assertThat(latestCountsOfWindow(NOW)).as("the documented bound (Kafka Streams' dropped-records metric counts it)").isEmpty();
+        assertThat(usersProcessed.readValuesToList()).hasSize(2);
     }
 
     @Test
@@ -360,17 +416,31 @@ class UserProcessingTopologyTest {
 
         assertThat(description).contains("source-users-created", "validate", "dead-letter-invalid", "sink-users-dlq",
                 "normalize-and-enrich", "deduplicate-by-user-id", "sink-users-processed", "count-per-dimension-in-task",
-                "stats-by-dimension", "count-per-window", "suppress-until-window-closes", "skip-empty-windows", "to-user-stats", "sink-user-stats");
+                "stats-by-dimension", "count-per-window", "window-totals", "to-user-stats", "sink-user-stats");
     }
 
-    /** Counts emitted on user_stats so far, by "DIMENSION:value"; every one must be of the window starting at {@code start}. */
-    private Map<String, Long> emittedCountsOfWindow(Instant start) {
-        Map<String, Long> counts = new HashMap<>();
-        for (UserStats stats : userStats.readValuesToList()) {
-            assertThat(stats.getWindowStart()).isEqualTo(start);
-            assertThat(stats.getWindowEnd()).isEqualTo(start.plus(WINDOW));
-            assertThat(counts.put(stats.getDimension() + ":" + stats.getKey(), stats.getCount())).as("emitted once").isNull();
+    private final Map<String, UserStats> latest = new HashMap<>();
+
+    /**
+     * The latest user_stats record of each record key emitted so far: each carries its window's current
+     * total and supersedes the earlier ones of its key, whose text is {@code DIMENSION|value|windowStart}.
+     */
+    private Map<String, UserStats> latestStats() {
+        for (TestRecord<String, UserStats> record : userStats.readRecordsToList()) {
+            UserStats stats = record.value();
+            assertThat(record.key()).isEqualTo(stats.getDimension() + "|" + stats.getKey() + "|" + stats.getWindowStart());
+            assertThat(stats.getWindowEnd()).isEqualTo(stats.getWindowStart().plus(WINDOW));
+            latest.put(record.key(), stats);
         }
+        return latest;
+    }
+
+    /** The latest counts of the window starting at {@code start}, by "DIMENSION:value". */
+    private Map<String, Long> latestCountsOfWindow(Instant start) {
+        Map<String, Long> counts = new HashMap<>();
+        latestStats().values().stream()
+                .filter(stats -> stats.getWindowStart().equals(start))
+                .forEach(stats -> counts.put(stats.getDimension() + ":" + stats.getKey(), stats.getCount()));
         return counts;
     }
 
