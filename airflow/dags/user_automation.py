@@ -48,9 +48,17 @@ HTTP_TASK_ARGS: dict[str, Any] = {
 class ServiceRejected(AirflowFailException):
     """A 4xx from one of our services: the request is wrong and retrying will not help."""
 
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
 
 class ServiceUnavailable(AirflowException):
     """A 5xx, a timeout or a refused connection: worth retrying with backoff."""
+
+
+class IngestionFailed(AirflowException):
+    """The ingestion run FAILED (e.g. an outage longer than its budget): the task's retry resumes it."""
 
 
 def call_api(conn_id: str, method: str, endpoint: str, body: dict | None = None,
@@ -67,10 +75,25 @@ def call_api(conn_id: str, method: str, endpoint: str, body: dict | None = None,
     except (requests.ConnectionError, requests.Timeout) as error:
         raise ServiceUnavailable(f"{method} {conn_id}{endpoint}: {error}") from error
     if 400 <= response.status_code < 500:
-        raise ServiceRejected(f"{method} {conn_id}{endpoint} answered {response.status_code}: {response.text}")
+        raise ServiceRejected(f"{method} {conn_id}{endpoint} answered {response.status_code}: {response.text}",
+                              response.status_code)
     if response.status_code >= 500:
         raise ServiceUnavailable(f"{method} {conn_id}{endpoint} answered {response.status_code}: {response.text}")
     return response.json() if response.content else {}
+
+
+def resume_ingestion(run: dict) -> dict:
+    """Resumes a FAILED run: ingest-service fetches and publishes only the pages Kafka has not acknowledged.
+    A 409 means someone else resumed it in the meantime: the run as it is now is returned."""
+    try:
+        resumed = call_api(INGEST_CONN_ID, "POST", f"/api/v1/ingestions/{run['id']}/resume")
+    except ServiceRejected as rejected:
+        if rejected.status != 409:
+            raise
+        return call_api(INGEST_CONN_ID, "GET", f"/api/v1/ingestions/{run['id']}")
+    log.warning("ingestion %s was FAILED (%s, published %s of %s): resumed", run["id"], run.get("lastError"),
+                run.get("published"), run.get("requested"))
+    return resumed
 
 
 def seed_for(params: dict, run_id: str) -> str:
@@ -127,25 +150,35 @@ def user_automation():
 
     @task(**HTTP_TASK_ARGS)
     def start_ingestion() -> dict:
-        """Starts the run; the Idempotency-Key makes a retried task return the same run, never a second one."""
+        """Starts the run; the Idempotency-Key makes a retried task (or a cleared DAG run) return the same run,
+        never a second one, and a run of that key that FAILED is resumed rather than reported again."""
         context = get_current_context()
         body = ingestion_request(context["params"], context["run_id"])
         key = f"{context['dag'].dag_id}:{context['run_id']}"
         run = call_api(INGEST_CONN_ID, "POST", "/api/v1/ingestions", body, {"Idempotency-Key": key})
-        log.info("ingestion %s started: %s (Idempotency-Key %s)", run.get("id"), body, key)
+        log.info("ingestion %s %s: %s (Idempotency-Key %s)", run.get("id"), run.get("status"), body, key)
+        if run.get("status") == "FAILED":
+            run = resume_ingestion(run)
         return run
 
     @task.sensor(poke_interval=POKE_SECONDS, timeout=INGESTION_TIMEOUT_SECONDS, mode="reschedule", **HTTP_TASK_ARGS)
     def wait_for_ingestion(run: dict) -> PokeReturnValue:
-        """Frees the worker slot between polls (reschedule mode)."""
+        """Frees the worker slot between polls (reschedule mode). A FAILED run fails the task for a retry, and
+        the first poke of that retry resumes the run, so each retry resumes it once."""
         current = call_api(INGEST_CONN_ID, "GET", f"/api/v1/ingestions/{run['id']}")
         status = current.get("status")
         log.info("ingestion %s %s: fetched %s, published %s, failed %s of %s", run["id"], status,
                  current.get("fetched"), current.get("published"), current.get("failed"), current.get("requested"))
         if status == "FAILED":
-            raise AirflowFailException(
+            context = get_current_context()
+            # task_reschedule_count counts this try's earlier pokes (Airflow gives each try its own).
+            if context["ti"].try_number > 1 and context.get("task_reschedule_count", 0) == 0:
+                resumed = resume_ingestion(current)
+                return PokeReturnValue(is_done=resumed.get("status") == "SUCCEEDED", xcom_value=resumed)
+            raise IngestionFailed(
                 f"ingestion {run['id']} FAILED: {current.get('lastError')} (requested {current.get('requested')}, "
-                f"fetched {current.get('fetched')}, published {current.get('published')}, failed {current.get('failed')})")
+                f"fetched {current.get('fetched')}, published {current.get('published')}, failed {current.get('failed')}); "
+                f"the task's retry resumes it")
         return PokeReturnValue(is_done=status == "SUCCEEDED", xcom_value=current)
 
     @task.sensor(poke_interval=POKE_SECONDS, timeout=DELIVERY_TIMEOUT_SECONDS + 3600, mode="reschedule", **HTTP_TASK_ARGS)

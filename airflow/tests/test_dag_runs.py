@@ -7,6 +7,8 @@ import sys
 from datetime import datetime, timezone
 
 import pytest
+from werkzeug import Request, Response
+import json
 from airflow.utils.state import DagRunState, TaskInstanceState
 
 import user_automation as module
@@ -87,3 +89,62 @@ def test_short_delivery_fails_the_run(ingest_api, user_store_api):
     assert dag_run.state == DagRunState.FAILED
     assert states(dag_run)["verify_delivery"] == TaskInstanceState.FAILED
     assert states(dag_run)["summarize"] != TaskInstanceState.SUCCESS
+
+
+class ResumableIngestion:
+    """ingest-service's view of one run that FAILED (a Kafka outage longer than the budget) until resumed."""
+
+    def __init__(self, status: str = "RUNNING"):
+        self.status = status
+        self.resumes = 0
+
+    def get(self, request: Request) -> Response:
+        answer = FINISHED if self.status == "SUCCEEDED" else {
+            **FINISHED, "status": self.status, "published": 4, "finishedAt": None,
+            "lastError": "page 3: Kafka did not acknowledge every user within the outage budget of 3m"}
+        if self.status == "RUNNING":
+            self.status = "FAILED"  # the next poke sees it failed
+        return Response(json.dumps(answer), content_type="application/json")
+
+    def resume(self, request: Request) -> Response:
+        if self.status != "FAILED":
+            return Response(json.dumps({"status": 409}), status=409, content_type="application/problem+json")
+        self.resumes += 1
+        self.status = "SUCCEEDED"
+        return Response(json.dumps({**FINISHED, "status": "PENDING", "finishedAt": None}), status=202,
+                        content_type="application/json")
+
+
+def test_a_failed_ingestion_fails_the_wait_and_its_retry_resumes_it(ingest_api, user_store_api):
+    healthy(ingest_api, user_store_api)
+    ingestion = ResumableIngestion()
+    ingest_api.expect_request("/api/v1/ingestions", method="POST").respond_with_json({**FINISHED, "status": "PENDING"}, status=202)
+    ingest_api.expect_request(f"/api/v1/ingestions/{RUN_ID}/resume", method="POST").respond_with_handler(ingestion.resume)
+    ingest_api.expect_request(f"/api/v1/ingestions/{RUN_ID}", method="GET").respond_with_handler(ingestion.get)
+    user_store_api.expect_request(f"/api/v1/ingestions/{RUN_ID}/delivery").respond_with_json({"runId": RUN_ID, "stored": 10})
+
+    dag_run = module.user_automation().test(logical_date=datetime(2026, 11, 26, tzinfo=timezone.utc),
+                                            run_conf={"count": 10, "source": "faker"})
+
+    assert dag_run.state == DagRunState.SUCCESS
+    assert ingestion.resumes == 1
+    wait = next(ti for ti in dag_run.get_task_instances() if ti.task_id == "wait_for_ingestion")
+    assert wait.try_number == 2
+
+
+def test_a_start_that_finds_its_run_failed_resumes_it(ingest_api, user_store_api):
+    healthy(ingest_api, user_store_api)
+    ingestion = ResumableIngestion("FAILED")
+    # The same Idempotency-Key again (a cleared DAG run): ingest-service answers 200 with the FAILED run.
+    ingest_api.expect_request("/api/v1/ingestions", method="POST").respond_with_json(
+        {**FINISHED, "status": "FAILED", "published": 4}, status=200)
+    ingest_api.expect_request(f"/api/v1/ingestions/{RUN_ID}/resume", method="POST").respond_with_handler(ingestion.resume)
+    ingest_api.expect_request(f"/api/v1/ingestions/{RUN_ID}", method="GET").respond_with_handler(ingestion.get)
+    user_store_api.expect_request(f"/api/v1/ingestions/{RUN_ID}/delivery").respond_with_json({"runId": RUN_ID, "stored": 10})
+
+    dag_run = module.user_automation().test(logical_date=datetime(2026, 11, 27, tzinfo=timezone.utc),
+                                            run_conf={"count": 10, "source": "faker"})
+
+    assert dag_run.state == DagRunState.SUCCESS
+    assert ingestion.resumes == 1
+    assert states(dag_run)["wait_for_ingestion"] == TaskInstanceState.SUCCESS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
@@ -111,14 +112,63 @@ def test_waiting_ends_with_the_finished_run(dag, ingest_api):
     assert poke.xcom_value == finished
 
 
-def test_a_failed_ingestion_fails_the_task_with_its_error_and_numbers(dag, ingest_api):
+def test_a_failed_ingestion_fails_the_task_for_a_retry_with_its_error_and_numbers(dag, context, ingest_api):
+    context.update(ti=SimpleNamespace(try_number=1), task_reschedule_count=3)
     ingest_api.expect_request(f"/api/v1/ingestions/{RUN_ID}").respond_with_json(
         run_json("FAILED", fetched=40, published=30, failed=10, last_error="Kafka send timed out"))
-    with pytest.raises(AirflowFailException) as raised:
+    with pytest.raises(AirflowException) as raised:
         callable_of(dag, "wait_for_ingestion")({"id": RUN_ID})
+    assert not isinstance(raised.value, AirflowFailException)
     message = str(raised.value)
     assert "Kafka send timed out" in message
     assert "published 30" in message and "failed 10" in message
+    assert not [request for request, _ in ingest_api.log if request.method == "POST"]
+
+
+def test_the_first_poke_of_a_retry_resumes_a_failed_ingestion(dag, context, ingest_api):
+    context.update(ti=SimpleNamespace(try_number=2), task_reschedule_count=0)
+    ingest_api.expect_request(f"/api/v1/ingestions/{RUN_ID}", method="GET").respond_with_json(
+        run_json("FAILED", published=30, last_error="Kafka did not acknowledge every user"))
+    ingest_api.expect_request(f"/api/v1/ingestions/{RUN_ID}/resume", method="POST").respond_with_json(
+        run_json("PENDING", published=30), status=202)
+    poke = callable_of(dag, "wait_for_ingestion")({"id": RUN_ID})
+    assert poke.is_done is False
+    assert [request.path for request, _ in ingest_api.log if request.method == "POST"] == [f"/api/v1/ingestions/{RUN_ID}/resume"]
+
+
+def test_a_retry_resumes_once_and_fails_again_if_the_resumed_run_fails(dag, context, ingest_api):
+    context.update(ti=SimpleNamespace(try_number=2), task_reschedule_count=4)
+    ingest_api.expect_request(f"/api/v1/ingestions/{RUN_ID}").respond_with_json(run_json("FAILED", last_error="again"))
+    with pytest.raises(AirflowException) as raised:
+        callable_of(dag, "wait_for_ingestion")({"id": RUN_ID})
+    assert not isinstance(raised.value, AirflowFailException)
+    assert not [request for request, _ in ingest_api.log if request.method == "POST"]
+
+
+def test_a_resume_someone_else_made_first_is_not_an_error(dag, context, ingest_api):
+    context.update(ti=SimpleNamespace(try_number=3), task_reschedule_count=0)
+    ingest_api.expect_oneshot_request(f"/api/v1/ingestions/{RUN_ID}", method="GET").respond_with_json(run_json("FAILED"))
+    ingest_api.expect_request(f"/api/v1/ingestions/{RUN_ID}/resume", method="POST").respond_with_json(
+        {"status": 409, "detail": f"Run {RUN_ID} is RUNNING; only FAILED runs can be resumed"}, status=409,
+        content_type="application/problem+json")
+    ingest_api.expect_request(f"/api/v1/ingestions/{RUN_ID}", method="GET").respond_with_json(run_json("RUNNING"))
+    assert callable_of(dag, "wait_for_ingestion")({"id": RUN_ID}).is_done is False
+
+
+def test_starting_again_with_the_key_of_a_failed_run_resumes_it(dag, context, ingest_api):
+    ingest_api.expect_request("/api/v1/ingestions", method="POST").respond_with_json(
+        run_json("FAILED", published=30, last_error="interrupted"), status=200)
+    ingest_api.expect_request(f"/api/v1/ingestions/{RUN_ID}/resume", method="POST").respond_with_json(
+        run_json("PENDING", published=30), status=202)
+    run = callable_of(dag, "start_ingestion")()
+    assert run["status"] == "PENDING"
+    ingest_api.check_assertions()
+
+
+def test_starting_again_with_the_key_of_a_running_run_only_returns_it(dag, context, ingest_api):
+    ingest_api.expect_request("/api/v1/ingestions", method="POST").respond_with_json(run_json("RUNNING"), status=200)
+    assert callable_of(dag, "start_ingestion")()["status"] == "RUNNING"
+    assert len([request for request, _ in ingest_api.log if request.method == "POST"]) == 1
 
 
 def test_delivery_is_verified_when_every_published_user_is_accounted_for(dag, user_store_api):
