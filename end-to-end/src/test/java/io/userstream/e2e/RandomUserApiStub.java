@@ -15,13 +15,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * randomuser.me's API for a fixed population: {@code ?results=n&page=p} answers users (p-1)*n to p*n-1
  * in the documented shape ({@code results[]} and {@code info}), the same users every time.
  */
-final class RandomUserApiStub extends Dispatcher {
+public final class RandomUserApiStub extends Dispatcher {
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final List<RandomUserPopulation.SourceUser> users;
     private final AtomicInteger requests = new AtomicInteger();
 
-    RandomUserApiStub(RandomUserPopulation population) {
+    public RandomUserApiStub(RandomUserPopulation population) {
         this.users = population.users();
     }
 

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * the tidy values the documented normalization gives; a known set is malformed, either so that ingest
  * refuses it (its shape) or so that the stream processor dead-letters it (its content).
  */
-final class RandomUserPopulation {
+public final class RandomUserPopulation {
 
     /** Nationalities with a national phone format and its E.164 form, so expected phones are known by construction. */
     private enum Nat {
@@ -67,7 +67,7 @@ final class RandomUserPopulation {
      * @param size  users in the population
      * @param every every {@code every}-th user is malformed, cycling through the malformations
      */
-    RandomUserPopulation(int size, int every, long seed) {
+    public RandomUserPopulation(int size, int every, long seed) {
         Random random = new Random(seed);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<SourceUser> all = new ArrayList<>(size);

@@ -1,0 +1,91 @@
+package io.userstream.e2e.drill;
+
+import io.userstream.localstack.ServerKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One fault a drill injects into the running stack at a random moment of a run. */
+public sealed interface Fault {
+
+    /** How the fault reads in reports, e.g. {@code kill -9 kafka}. */
+    String name();
+
+    /** The source the drill's run must use for this fault to hit it. */
+    default String source() {
+        return "faker";
+    }
+
+    /** No fault: the control drill, whose numbers every other drill is compared with. */
+    record None() implements Fault {
+        @Override
+        public String name() {
+            return "none (control)";
+        }
+    }
+
+    /** SIGKILL of the server's process; the stack's supervisor starts it again, as Compose's restart policy would. */
+    record Kill(ServerKind server) implements Fault {
+        @Override
+        public String name() {
+            return "kill -9 " + server.displayName();
+        }
+    }
+
+    /** The server stopped (gracefully, on purpose: the supervisor leaves it down), then started after {@code length}. */
+    record Outage(ServerKind server, Duration length) implements Fault {
+        @Override
+        public String name() {
+            return length.toSeconds() + " s outage of " + server.displayName();
+        }
+    }
+
+    /** randomuser.me (a local stand-in) misbehaving for {@code length}. */
+    record SourceTrouble(Trouble trouble, Duration length) implements Fault {
+        @Override
+        public String name() {
+            return "randomuser.me " + trouble.description + " for " + length.toSeconds() + " s";
+        }
+
+        @Override
+        public String source() {
+            return "randomuser";
+        }
+    }
+
+    enum Trouble {
+        SERVER_ERRORS("answering 500"), RATE_LIMITED("answering 429"), HANGING("hanging");
+
+        final String description;
+
+        Trouble(String description) {
+            this.description = description;
+        }
+    }
+
+    /** One record of garbage bytes and one with an unknown schema id in every topic the pipeline reads. */
+    record Poison() implements Fault {
+        @Override
+        public String name() {
+            return "poison record in every topic read";
+        }
+    }
+
+    /** Every drill of the fault-drill issue, in the order bench/drills.sh runs them. */
+    static List<Fault> all() {
+        List<Fault> all = new ArrayList<>();
+        all.add(new None());
+        for (ServerKind kind : List.of(ServerKind.INGEST, ServerKind.PROCESSOR, ServerKind.STORE, ServerKind.KAFKA,
+                ServerKind.CASSANDRA, ServerKind.POSTGRES, ServerKind.REGISTRY)) {
+            all.add(new Kill(kind));
+        }
+        for (ServerKind kind : List.of(ServerKind.KAFKA, ServerKind.CASSANDRA, ServerKind.POSTGRES)) {
+            all.add(new Outage(kind, Duration.ofSeconds(60)));
+        }
+        for (Trouble trouble : Trouble.values()) {
+            all.add(new SourceTrouble(trouble, Duration.ofSeconds(60)));
+        }
+        all.add(new Poison());
+        return all;
+    }
+}
