@@ -60,8 +60,26 @@ class PipelineUpIT {
         Set<Long> children = new HashSet<>();
         pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> children.add(d.pid()))));
 
+        // A service killed with kill -9 is started again by the supervisor up left running, with no command.
+        LocalStack watched = LocalStack.detached(stateDir, ports, line -> { });
+        long supervisor = Long.parseLong(Files.readString(stateDir.resolve("supervisor.pid")).trim().split("\\s+")[0]);
+        assertThat(alive(supervisor)).as("supervisor pid " + supervisor).isTrue();
+        long killed = watched.pid(ServerKind.PROCESSOR).orElseThrow();
+        ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+        long restartDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!(watched.crashed().isEmpty() && watched.pid(ServerKind.PROCESSOR).filter(pid -> pid != killed).isPresent()
+                && watched.isHealthy(ServerKind.PROCESSOR))) {
+            assertThat(System.nanoTime()).as("stream-processor started again within 3 min; supervisor log:%n%s",
+                    pipeline("logs", "supervisor").output()).isLessThan(restartDeadline);
+            Thread.sleep(500);
+        }
+        pids = recordedPids();
+        children.clear();
+        pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> children.add(d.pid()))));
+
         Result status = pipeline("status");
         assertThat(status.exitCode()).as(status.output()).isZero();
+        assertThat(status.output()).contains("supervisor", "running (restarts crashed servers)");
         assertThat(status.output().lines().filter(line -> line.endsWith(" UP"))).hasSize(SERVER_COUNT);
         assertThat(status.output()).contains("ingest-service", "stream-processor", "user-store-service");
 
@@ -90,6 +108,7 @@ class PipelineUpIT {
 
         Result down = pipeline("down");
         assertThat(down.exitCode()).as(down.output()).isZero();
+        assertThat(alive(supervisor)).as("supervisor pid " + supervisor).isFalse();
         assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).as("pid " + pid).isFalse());
         assertThat(children).as("children of the servers").isNotEmpty()
                 .allSatisfy(pid -> assertThat(alive(pid)).as("child pid " + pid).isFalse());
@@ -129,7 +148,8 @@ class PipelineUpIT {
             return pids;
         }
         try (Stream<Path> files = Files.walk(stateDir, 2)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+            // The servers' PID files, one folder down; the supervisor's (at the top) is not a server's.
+            for (Path file : files.filter(f -> f.toString().endsWith(".pid") && !f.getParent().equals(stateDir)).toList()) {
                 try {
                     pids.add(Long.parseLong(Files.readString(file).trim().split("\\s+")[0]));
                 } catch (IOException | NumberFormatException e) {
