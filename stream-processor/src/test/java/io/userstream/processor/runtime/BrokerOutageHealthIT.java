@@ -32,7 +32,6 @@ class BrokerOutageHealthIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
             Health before = Health.of(port);
             assertThat(before.status()).as("%s", before).isEqualTo(200);
-            assertThat(before.componentStatus("kafka")).as("%s", before).isEqualTo("UP");
 
             stack.stop(ServerKind.KAFKA);
             Health during;
@@ -42,11 +41,12 @@ class BrokerOutageHealthIT {
                 stack.start(ServerKind.KAFKA);
             }
 
-            assertThat(during.status()).as("%s", during).isEqualTo(503);
+            assertThat(during.status()).as("DOWN while the broker is away: %s", during).isEqualTo(503);
             assertThat(during.componentStatus("kafka")).as("%s", during).isEqualTo("DOWN");
             assertThat(during.detail("kafka", "/reason")).as("%s", during).contains("broker did not describe its cluster within PT2S");
             await().atMost(Duration.ofSeconds(120)).until(() -> Health.of(port).status() == 200);
-            assertThat(Health.of(port).componentStatus("kafka")).isEqualTo("UP");
+            Health after = Health.of(port);
+            assertThat(after.componentStatus("kafka")).as("%s", after).isEqualTo("UP");
         }
     }
 }
