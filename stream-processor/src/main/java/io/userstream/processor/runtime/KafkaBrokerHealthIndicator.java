@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Actuator's {@code kafka} component: UP when the broker describes its cluster within the broker timeout.
- * The Streams client alone stays RUNNING for minutes while the broker is unreachable.
+ * The Streams client's state does not show an unreachable broker: it stays RUNNING while its threads retry.
  */
 @Component("kafka")
 class KafkaBrokerHealthIndicator implements ReactiveHealthIndicator, DisposableBean {
