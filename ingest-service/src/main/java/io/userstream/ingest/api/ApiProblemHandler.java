@@ -2,13 +2,18 @@ package io.userstream.ingest.api;
 
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestHeader;
+import io.userstream.ingest.run.IdempotencyKeyReusedException;
 import io.userstream.ingest.run.RunNotFoundException;
+import io.userstream.ingest.run.UnsupportedNationalitiesException;
 import io.userstream.ingest.run.RunNotResumableException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.core.MethodParameter;
+import io.userstream.ingest.ledger.LedgerRetry;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -41,6 +46,41 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail runNotResumable(RunNotResumableException e) {
         return problem(HttpStatus.CONFLICT, "Run not resumable", e.getMessage());
+    }
+
+    /** A nationality no source serves: named, with the ones that are (randomuser.me would send others). */
+    @ExceptionHandler
+    ProblemDetail unsupportedNationalities(UnsupportedNationalitiesException e) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage());
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("field", "nationalities");
+        error.put("message", "not supported: " + String.join(", ", e.unsupported()));
+        error.put("rejectedValue", e.unsupported());
+        problem.setProperty("errors", List.of(error));
+        problem.setProperty("supported", e.supported());
+        return problem;
+    }
+
+    /**
+     * PostgreSQL unreachable (e.g. restarting; a pooled connection may fail once after): 503, which
+     * clients such as the DAG retry. Any other database failure is a 500.
+     */
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ProblemDetail ledgerFailure(Exception e) {
+        if (LedgerRetry.isOutage(e)) {
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Ledger unavailable",
+                    "The run ledger (PostgreSQL) is unavailable; try again: " + e.getMessage());
+        }
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Ledger failure", "The run ledger failed; see the service's log");
+    }
+
+    /** IETF Idempotency-Key draft: a key reused for a different request is 422. */
+    @ExceptionHandler
+    ProblemDetail idempotencyKeyReused(IdempotencyKeyReusedException e) {
+        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused", e.getMessage());
+        problem.setProperty("idempotencyKey", e.idempotencyKey());
+        problem.setProperty("runId", e.runId());
+        return problem;
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.userstream.ingest.api;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.userstream.ingest.fetch.SourceKind;
 import io.userstream.ingest.ledger.FailedUser;
 import io.userstream.ingest.run.IngestionService;
@@ -38,11 +40,18 @@ class IngestionController {
         this.ingestions = ingestions;
     }
 
-    @Operation(summary = "Start a run (202), or return the run already started with the same Idempotency-Key (200)")
+    @Operation(summary = "Start a run (202), or return the run already started with the same Idempotency-Key (200)",
+            responses = {
+                    @ApiResponse(responseCode = "202", description = "Run created; Location names it"),
+                    @ApiResponse(responseCode = "200", description = "The run already started with this Idempotency-Key and this same request"),
+                    @ApiResponse(responseCode = "400", description = "Invalid request, naming the field; an unsupported nationality is named with the supported ones listed",
+                            content = @Content(mediaType = "application/problem+json")),
+                    @ApiResponse(responseCode = "422", description = "The Idempotency-Key was already used with a different request; the problem names the key and its run",
+                            content = @Content(mediaType = "application/problem+json"))})
     @PostMapping
     Mono<ResponseEntity<RunView>> start(
             @Valid @RequestBody IngestionRequest request,
-            @Parameter(description = "Client key: a repeated request with the same key returns the first run")
+            @Parameter(description = "Client key: a repeated request with the same key returns the first run; the key with a different request is 422")
             @RequestHeader(name = "Idempotency-Key", required = false) @Size(min = 1, max = 200) String idempotencyKey) {
         return blocking(() -> {
             IngestionService.Started started = ingestions.start(new StartRequest(SourceKind.fromId(request.source()),
@@ -73,7 +82,11 @@ class IngestionController {
         return blocking(() -> ingestions.failures(id, limit));
     }
 
-    @Operation(summary = "Resume a FAILED run: only pages not yet acknowledged are fetched and published again")
+    @Operation(summary = "Resume a FAILED run: only pages not yet acknowledged are fetched and published again",
+            responses = {
+                    @ApiResponse(responseCode = "202", description = "Run scheduled again (PENDING)"),
+                    @ApiResponse(responseCode = "404", description = "No such run", content = @Content(mediaType = "application/problem+json")),
+                    @ApiResponse(responseCode = "409", description = "The run is not FAILED", content = @Content(mediaType = "application/problem+json"))})
     @PostMapping("/{id}/resume")
     Mono<ResponseEntity<RunView>> resume(@PathVariable UUID id) {
         return blocking(() -> ResponseEntity.accepted()

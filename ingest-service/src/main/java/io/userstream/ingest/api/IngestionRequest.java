@@ -18,6 +18,6 @@ public record IngestionRequest(
         @Min(1) @Max(5_000) Integer batchSize,
         @Schema(description = "Seed that makes the run reproducible; random when absent", example = "userstream")
         @Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "must be 1 to 64 letters, digits, - or _") String seed,
-        @Schema(description = "ISO 3166-1 alpha-2 nationality codes randomuser.me supports, e.g. DE, FR; all when absent")
+        @Schema(description = "ISO 3166-1 alpha-2 nationality codes randomuser.me 1.4 supports (AU, BR, CA, CH, DE, DK, ES, FI, FR, GB, IE, IN, IR, MX, NL, NO, NZ, RS, TR, UA, US), any case; all when absent; another code is 400")
         @Size(max = 30) List<@NotNull @Pattern(regexp = "[A-Za-z]{2}", message = "must be a two-letter nationality code") String> nationalities) {
 }

@@ -32,8 +32,8 @@ import reactor.core.publisher.Mono;
  */
 public final class FakerUserSource implements UserSource {
 
-    private static final List<String> DEFAULT_NATIONALITIES =
-            List.of("AU", "BR", "CA", "CH", "DE", "DK", "ES", "FI", "FR", "GB", "IE", "IN", "NL", "NO", "NZ", "US");
+    /** Like randomuser.me: every supported nationality when a run names none. */
+    private static final List<String> DEFAULT_NATIONALITIES = Nationalities.SUPPORTED;
     private static final String[] OFFSETS = {"-10:00", "-8:00", "-5:00", "-3:00", "0:00", "+1:00", "+2:00", "+3:00",
             "+5:30", "+8:00", "+9:00", "+10:00", "+12:00"};
     private static final Instant EARLIEST_BIRTH = Instant.parse("1945-01-01T00:00:00Z");

@@ -39,15 +39,15 @@ public class RunLedger {
     /**
      * Records a new PENDING run, or returns the run already recorded under the same idempotency key.
      *
-     * @return the run and whether this call created it
+     * @return the run, whether this call created it, and the fingerprint of the request that created it
      */
     public Created create(NewRun run) {
         UUID id = UUID.randomUUID();
         try {
             jdbc.sql("""
                     insert into ingestion_run (id, idempotency_key, source, requested, batch_size, seed, nationalities,
-                                               status, created_at)
-                    values (:id, :key, :source, :requested, :batchSize, :seed, :nationalities, 'PENDING', :now)
+                                               status, created_at, request_fingerprint)
+                    values (:id, :key, :source, :requested, :batchSize, :seed, :nationalities, 'PENDING', :now, :fingerprint)
                     """)
                     .param("id", id)
                     .param("key", run.idempotencyKey())
@@ -57,14 +57,19 @@ public class RunLedger {
                     .param("seed", run.seed())
                     .param("nationalities", String.join(",", run.nationalities()))
                     .param("now", now())
+                    .param("fingerprint", run.requestFingerprint())
                     .update();
-            return new Created(find(id).orElseThrow(), true);
+            return new Created(find(id).orElseThrow(), true, run.requestFingerprint());
         } catch (DuplicateKeyException sameKey) {
-            return new Created(findByIdempotencyKey(run.idempotencyKey()).orElseThrow(() -> sameKey), false);
+            IngestionRun first = findByIdempotencyKey(run.idempotencyKey()).orElseThrow(() -> sameKey);
+            String fingerprint = jdbc.sql("select request_fingerprint from ingestion_run where id = :id")
+                    .param("id", first.id()).query(String.class).optional().orElse(null);
+            return new Created(first, false, fingerprint);
         }
     }
 
-    public record Created(IngestionRun run, boolean isNew) {
+    /** {@code requestFingerprint} is null for a run recorded before fingerprints were kept. */
+    public record Created(IngestionRun run, boolean isNew, String requestFingerprint) {
     }
 
     public Optional<IngestionRun> find(UUID id) {
@@ -138,11 +143,14 @@ public class RunLedger {
         });
     }
 
-    /** RUNNING → SUCCEEDED, only if every page is recorded done. */
+    /**
+     * RUNNING → SUCCEEDED, only if every page is recorded done. True again for a SUCCEEDED run, so that a
+     * retry after a lost answer does not read as "not every page done".
+     */
     public boolean markSucceeded(UUID runId, int pageCount) {
         return jdbc.sql("""
                 update ingestion_run set status = 'SUCCEEDED', last_error = null, finished_at = :now
-                where id = :id and status = 'RUNNING'
+                where id = :id and status in ('RUNNING', 'SUCCEEDED')
                   and (select count(*) from ingestion_page where run_id = :id) = :pages
                 """)
                 .param("id", runId).param("now", now()).param("pages", pageCount).update() == 1;
@@ -153,14 +161,33 @@ public class RunLedger {
                 .param("id", runId).param("error", error).param("now", now()).update();
     }
 
-    /** Start-up: runs a crashed instance left RUNNING or PENDING become FAILED (resumable). */
-    public int failInterruptedRuns() {
+    /**
+     * RUNNING → PENDING for a run the stopping service interrupted: the next start resumes it
+     * ({@link #requeueInterruptedRuns()}).
+     */
+    public void markInterrupted(UUID runId, String reason) {
+        jdbc.sql("update ingestion_run set status = 'PENDING', last_error = :reason, finished_at = null "
+                        + "where id = :id and status = 'RUNNING'")
+                .param("id", runId).param("reason", reason).update();
+    }
+
+    /**
+     * Start-up, before this instance started any run: the runs a previous process left RUNNING (killed)
+     * or PENDING (stopped, or not started yet) become PENDING, to be resumed.
+     *
+     * @return their ids, oldest first
+     */
+    public List<UUID> requeueInterruptedRuns() {
         return jdbc.sql("""
-                update ingestion_run set status = 'FAILED', finished_at = :now,
-                       last_error = 'interrupted: the service stopped while the run was ' || status
-                where status in ('RUNNING', 'PENDING')
+                with interrupted as (
+                    update ingestion_run set status = 'PENDING', finished_at = null,
+                           last_error = coalesce(last_error, 'interrupted: the service stopped while the run was ' || status)
+                    where status in ('RUNNING', 'PENDING')
+                    returning id, created_at
+                )
+                select id from interrupted order by created_at
                 """)
-                .param("now", now()).update();
+                .query(UUID.class).list();
     }
 
     /** The users of a run that could not be published, with the reason, in page order. */

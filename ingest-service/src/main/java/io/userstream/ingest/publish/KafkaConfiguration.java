@@ -2,6 +2,9 @@ package io.userstream.ingest.publish;
 
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
@@ -13,7 +16,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
-/** The users_created topic (created at start-up by KafkaAdmin) and the Kafka health check. */
+/** The users_created topic (created at start-up by KafkaAdmin), the producer's outage budget and the Kafka health check. */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
 
@@ -23,6 +26,35 @@ class KafkaConfiguration {
                 .partitions(properties.partitions())
                 .replicas(properties.replicationFactor())
                 .build();
+    }
+
+    /**
+     * The outage budget decides how long the producer waits for an absent broker: max.block.ms (metadata,
+     * buffer space) and delivery.timeout.ms (acknowledgement, retries included). A request must fit in
+     * the delivery timeout, so request.timeout.ms is capped too.
+     */
+    @Bean
+    DefaultKafkaProducerFactoryCustomizer outageBudgetProducerSettings(PublishProperties properties) {
+        return factory -> {
+            Map<String, Object> configs = factory.getConfigurationProperties();
+            long budget = properties.outageBudget().toMillis();
+            long linger = longConfig(configs, ProducerConfig.LINGER_MS_CONFIG, 5);
+            long requestTimeout = Math.min(longConfig(configs, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000),
+                    budget - linger);
+            if (requestTimeout < 1) {
+                throw new IllegalStateException(PublishProperties.OUTAGE_BUDGET_SETTING + " (" + budget
+                        + " ms) must be longer than linger.ms (" + linger + " ms)");
+            }
+            factory.updateConfigs(Map.of(
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, budget,
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, budget),
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestTimeout));
+        };
+    }
+
+    private static long longConfig(Map<String, Object> configs, String name, long absent) {
+        Object value = configs.get(name);
+        return value == null ? absent : Long.parseLong(value.toString());
     }
 
     @Bean(destroyMethod = "close")

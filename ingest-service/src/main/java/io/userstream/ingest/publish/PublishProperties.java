@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -15,6 +16,10 @@ import org.springframework.validation.annotation.Validated;
  * @param partitions        partitions of that topic
  * @param replicationFactor replicas of that topic
  * @param healthTimeout     how long the Kafka health check waits for the cluster to answer
+ * @param outageBudget      how long a run rides out a Kafka outage: a send may wait this long for the
+ *                          broker (max.block.ms) and a user this long for its acknowledgement
+ *                          (delivery.timeout.ms; the idempotent producer retries without duplicates);
+ *                          after that the run fails, naming this budget
  */
 @Validated
 @ConfigurationProperties("ingest.publish")
@@ -22,5 +27,9 @@ public record PublishProperties(
         @NotBlank String topic,
         @Min(1) int partitions,
         @Min(1) short replicationFactor,
-        @NotNull Duration healthTimeout) {
+        @NotNull Duration healthTimeout,
+        @NotNull @DurationMin(seconds = 1) Duration outageBudget) {
+
+    /** Where the budget is set, for error messages. */
+    public static final String OUTAGE_BUDGET_SETTING = "ingest.publish.outage-budget";
 }

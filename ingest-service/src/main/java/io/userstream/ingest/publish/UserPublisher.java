@@ -1,6 +1,7 @@
 package io.userstream.ingest.publish;
 
 import java.util.concurrent.CompletionException;
+import io.userstream.ingest.Durations;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.userstream.ingest.fetch.FetchedPage;
@@ -19,11 +20,13 @@ public class UserPublisher {
 
     private final KafkaTemplate<String, UserCreated> kafka;
     private final String topic;
+    private final String outageBudget;
     private final Counter published;
 
     public UserPublisher(KafkaTemplate<String, UserCreated> kafka, PublishProperties properties, MeterRegistry meters) {
         this.kafka = kafka;
         this.topic = properties.topic();
+        this.outageBudget = Durations.format(properties.outageBudget());
         this.published = Counter.builder("ingest.users.published")
                 .description("Users acknowledged by Kafka").register(meters);
     }
@@ -38,7 +41,7 @@ public class UserPublisher {
         AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         for (FetchedUser.Usable usable : users) {
             if (firstFailure.get() != null) {
-                // Kafka is failing (e.g. unreachable: every send would block for max.block.ms): stop here.
+                // Kafka failed for longer than the outage budget (every further send would wait as long): stop here.
                 break;
             }
             UserCreated user = usable.user();
@@ -63,7 +66,8 @@ public class UserPublisher {
                     cause = cause.getCause();
                 }
                 throw new PublishFailedException("page " + page.spec().number()
-                        + ": Kafka did not acknowledge every user: " + cause, cause);
+                        + ": Kafka did not acknowledge every user within the outage budget of " + outageBudget
+                        + " (" + PublishProperties.OUTAGE_BUDGET_SETTING + "): " + cause, cause);
             }
             published.increment(acks.size());
             return acks.size();

@@ -1,18 +1,23 @@
 package io.userstream.ingest.run;
 
-import java.util.concurrent.SynchronousQueue;
+import io.userstream.ingest.fetch.Nationalities;
 import io.userstream.ingest.ledger.FailedUser;
 import io.userstream.ingest.ledger.IngestionRun;
 import io.userstream.ingest.ledger.InterruptedRunRecovery;
 import io.userstream.ingest.ledger.NewRun;
 import io.userstream.ingest.ledger.RunLedger;
 import io.userstream.ingest.ledger.RunStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +31,7 @@ import org.springframework.stereotype.Service;
  * ledger is the source of truth for their state. Blocking: call it from a blocking-capable scheduler.
  */
 @Service
-public class IngestionService implements DisposableBean {
+public class IngestionService implements DisposableBean, InterruptedRunRecovery.InterruptedRunResumer {
 
     private static final Logger log = LoggerFactory.getLogger(IngestionService.class);
 
@@ -35,9 +40,7 @@ public class IngestionService implements DisposableBean {
     private final RunProperties properties;
     private final ThreadPoolExecutor runThreads;
 
-    // InterruptedRunRecovery is a parameter so that recovery has happened before any run can start.
-    public IngestionService(RunLedger ledger, RunExecution execution, RunProperties properties,
-                            InterruptedRunRecovery recoveredFirst) {
+    public IngestionService(RunLedger ledger, RunExecution execution, RunProperties properties) {
         this.ledger = ledger;
         this.execution = execution;
         this.properties = properties;
@@ -49,18 +52,47 @@ public class IngestionService implements DisposableBean {
                 task -> new Thread(task, "ingestion-run-" + threads.incrementAndGet()));
     }
 
-    /** Creates and schedules a run, or returns the run already created under the same idempotency key. */
+    /**
+     * Creates and schedules a run, or returns the run already created under the same idempotency key for
+     * the same request.
+     *
+     * @throws UnsupportedNationalitiesException  for a nationality no source serves
+     * @throws IdempotencyKeyReusedException      for a key already used with a different request
+     */
     public Started start(StartRequest request) {
-        String seed = request.seed() != null ? request.seed() : UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        int batchSize = request.batchSize() != null ? request.batchSize() : properties.defaultBatchSize();
         List<String> nationalities = request.nationalities() == null ? List.of()
                 : request.nationalities().stream().map(n -> n.toUpperCase(Locale.ROOT)).distinct().toList();
+        List<String> unsupported = Nationalities.unsupported(nationalities);
+        if (!unsupported.isEmpty()) {
+            throw new UnsupportedNationalitiesException(unsupported, Nationalities.SUPPORTED);
+        }
+        String seed = request.seed() != null ? request.seed() : UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        int batchSize = request.batchSize() != null ? request.batchSize() : properties.defaultBatchSize();
+        String fingerprint = fingerprint(request, nationalities);
         RunLedger.Created created = ledger.create(new NewRun(request.source(), request.count(),
-                Math.min(batchSize, request.count()), seed, nationalities, request.idempotencyKey()));
+                Math.min(batchSize, request.count()), seed, nationalities, request.idempotencyKey(), fingerprint));
         if (created.isNew()) {
             schedule(created.run().id(), RunStatus.PENDING);
+        } else if (created.requestFingerprint() != null && !created.requestFingerprint().equals(fingerprint)) {
+            throw new IdempotencyKeyReusedException(request.idempotencyKey(), created.run().id());
         }
         return new Started(ledger.find(created.run().id()).orElseThrow(), created.isNew());
+    }
+
+    /**
+     * SHA-256 of the request as the client sent it (absent seed and batch size stay absent: a retry of
+     * the same request leaves them out again), nationalities normalized as the run records them.
+     */
+    static String fingerprint(StartRequest request, List<String> nationalities) {
+        String canonical = String.join("\n", "source=" + request.source().id(), "count=" + request.count(),
+                "batchSize=" + request.batchSize(), "seed=" + request.seed(),
+                "nationalities=" + String.join(",", nationalities));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     public record Started(IngestionRun run, boolean isNew) {
@@ -90,6 +122,12 @@ public class IngestionService implements DisposableBean {
         return ledger.failures(id, limit);
     }
 
+    /** Schedules a run {@link InterruptedRunRecovery} found interrupted by a previous stop (now PENDING). */
+    @Override
+    public void resumeInterrupted(UUID runId) {
+        schedule(runId, RunStatus.PENDING);
+    }
+
     public Optional<IngestionRun> findByIdempotencyKey(String key) {
         return ledger.findByIdempotencyKey(key);
     }
@@ -103,13 +141,15 @@ public class IngestionService implements DisposableBean {
         }
     }
 
-    /** Interrupts running runs so they record themselves FAILED (resumable) while the ledger is still open. */
+    /**
+     * Interrupts running runs so they record themselves PENDING (interrupted) while the ledger is still
+     * open; the next start resumes them, and the ones still queued.
+     */
     @Override
     public void destroy() throws InterruptedException {
         runThreads.shutdownNow();
         if (!runThreads.awaitTermination(properties.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-            log.warn("Runs still executing after {}; the next start marks them FAILED (interrupted)",
-                    properties.shutdownGrace());
+            log.warn("Runs still executing after {}; the next start resumes them", properties.shutdownGrace());
         }
     }
 }

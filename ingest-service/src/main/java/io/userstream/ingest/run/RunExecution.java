@@ -11,6 +11,7 @@ import io.userstream.ingest.fetch.SourceKind;
 import io.userstream.ingest.fetch.UserSource;
 import io.userstream.ingest.ledger.CompletedPage;
 import io.userstream.ingest.ledger.IngestionRun;
+import io.userstream.ingest.ledger.LedgerRetry;
 import io.userstream.ingest.ledger.RunLedger;
 import io.userstream.ingest.ledger.RunStatus;
 import io.userstream.ingest.publish.UserPublisher;
@@ -22,53 +23,68 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.DisposableBean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Executes one run on the calling thread: fetches each page not yet done, publishes it, and records
- * it done only once Kafka acknowledged all its usable users. Up to {@code pagesInFlight} pages are
- * fetched ahead of their acknowledgements. Any failure fails the run with the error (resumable).
+ * Executes one run on the calling thread: fetches each page not yet done, publishes it, and records it
+ * done as soon as Kafka acknowledged all its usable users (on a ledger thread, so progress shows even
+ * while the run thread waits for the next fetch). Up to {@code pagesInFlight} pages are fetched ahead
+ * of their acknowledgements. Ledger calls ride out a PostgreSQL outage ({@link LedgerRetry}). Any other
+ * failure fails the run with the error (resumable); a stop leaves it PENDING for the next start.
  */
 @Component
-public class RunExecution {
+public class RunExecution implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(RunExecution.class);
 
     private final RunLedger ledger;
+    private final LedgerRetry retry;
     private final Map<SourceKind, UserSource> sources = new EnumMap<>(SourceKind.class);
     private final UserPublisher publisher;
     private final RunProperties properties;
+    private final ExecutorService recorder;
     private final Counter fetchedUsers;
     private final Counter failedUsers;
     private final Timer pageFetch;
 
-    public RunExecution(RunLedger ledger, List<UserSource> sources, UserPublisher publisher, RunProperties properties,
-                        MeterRegistry meters) {
+    public RunExecution(RunLedger ledger, LedgerRetry retry, List<UserSource> sources, UserPublisher publisher,
+                        RunProperties properties, MeterRegistry meters) {
         this.ledger = ledger;
+        this.retry = retry;
         sources.forEach(source -> this.sources.put(source.kind(), source));
         this.publisher = publisher;
         this.properties = properties;
+        // Acknowledgements complete on Kafka's I/O thread, which must not wait for JDBC: pages are recorded here.
+        AtomicInteger threads = new AtomicInteger();
+        this.recorder = Executors.newFixedThreadPool(properties.concurrentRuns(),
+                task -> new Thread(task, "ingestion-ledger-" + threads.incrementAndGet()));
         this.fetchedUsers = Counter.builder("ingest.users.fetched").description("Users received from a source").register(meters);
         this.failedUsers = Counter.builder("ingest.users.failed")
                 .description("Users received in an unusable shape (recorded with the reason)").register(meters);
         this.pageFetch = Timer.builder("ingest.page.fetch").description("Time to fetch or generate one page").register(meters);
     }
 
-    private record InFlight(FetchedPage page, CompletableFuture<Integer> acks) {
+    /** A page sent to Kafka; {@code recorded} completes once the ledger has it done (or with the failure). */
+    private record InFlight(FetchedPage page, CompletableFuture<Integer> acks, CompletableFuture<Void> recorded) {
     }
 
     public void execute(UUID runId, RunStatus from) {
-        if (!ledger.markRunning(runId, Set.of(from))) {
+        if (!retry.call("mark run " + runId + " running", () -> ledger.markRunning(runId, Set.of(from)))) {
             log.info("Run {} is no longer {}; not executing it", runId, from);
             return;
         }
-        IngestionRun run = ledger.find(runId).orElseThrow();
+        IngestionRun run = retry.call("read run " + runId, () -> ledger.find(runId)).orElseThrow();
         UserSource source = sources.get(run.source());
-        Set<Integer> done = ledger.pagesDone(runId);
+        Set<Integer> done = retry.call("read pages done of run " + runId, () -> ledger.pagesDone(runId));
         Deque<InFlight> inFlight = new ArrayDeque<>();
         log.info("Run {} executing: {} users from {} in {} pages of {} ({} already done)",
                 runId, run.requested(), run.source().id(), run.pageCount(), run.batchSize(), done.size());
@@ -87,46 +103,62 @@ public class RunExecution {
                 }
                 next = i + 1 < pages.size() ? fetch(source, run, pages.get(i + 1)) : null;
                 while (inFlight.size() >= properties.pagesInFlight()) {
-                    record(runId, inFlight.removeFirst());
+                    awaitRecorded(inFlight.removeFirst());
                 }
                 for (InFlight pending : inFlight) {
-                    if (pending.acks().isCompletedExceptionally()) {
-                        record(runId, pending); // throws: a failed page fails the run before more is sent
+                    if (pending.recorded().isCompletedExceptionally()) {
+                        awaitRecorded(pending); // throws: a failed page fails the run before more is sent
                     }
                 }
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException();
                 }
-                inFlight.addLast(new InFlight(page, publisher.publish(page)));
+                CompletableFuture<Integer> acks = publisher.publish(page);
+                inFlight.addLast(new InFlight(page, acks, acks.thenAcceptAsync(published -> record(runId, page, published), recorder)));
             }
             while (!inFlight.isEmpty()) {
-                record(runId, inFlight.removeFirst());
+                awaitRecorded(inFlight.removeFirst());
             }
-            if (ledger.markSucceeded(runId, run.pageCount())) {
+            if (retry.call("mark run " + runId + " succeeded", () -> ledger.markSucceeded(runId, run.pageCount()))) {
                 log.info("Run {} succeeded", runId);
             } else {
-                ledger.markFailed(runId, "not every page is recorded done (" + ledger.pagesDone(runId).size()
-                        + " of " + run.pageCount() + "); resume the run");
+                int recorded = retry.call("read pages done of run " + runId, () -> ledger.pagesDone(runId)).size();
+                retry.run("mark run " + runId + " failed", () -> ledger.markFailed(runId, "not every page is recorded done ("
+                        + recorded + " of " + run.pageCount() + "); resume the run"));
             }
         } catch (Throwable failure) {
             if (next != null) {
                 next.cancel(true);
             }
             boolean interrupted = Thread.interrupted() || isInterruption(failure);
-            // Pages Kafka already acknowledged are kept, so a resume does not publish them again.
+            // Pages Kafka already acknowledged are being recorded: let that finish, so a resume does not publish them again.
             for (InFlight pending : inFlight) {
                 if (pending.acks().isDone() && !pending.acks().isCompletedExceptionally()) {
                     try {
-                        record(runId, pending);
-                    } catch (Exception ignored) {
-                        break;
+                        pending.recorded().join();
+                    } catch (RuntimeException ignored) {
+                        // the run fails anyway; this page is fetched and published again on resume
                     }
                 }
             }
-            String error = interrupted ? "interrupted: the service was stopping while the run was RUNNING"
-                    : messageOf(failure);
-            log.warn("Run {} failed: {}", runId, error, interrupted ? null : failure);
-            ledger.markFailed(runId, error);
+            end(runId, interrupted, failure);
+        }
+    }
+
+    /** Records why the run stopped; if even that fails, the run stays RUNNING and the next start resumes it. */
+    private void end(UUID runId, boolean interrupted, Throwable failure) {
+        try {
+            if (interrupted) {
+                log.warn("Run {} interrupted by the service stopping; the next start resumes it", runId);
+                ledger.markInterrupted(runId, "interrupted: the service stopped while the run was RUNNING; it resumes at the next start");
+            } else {
+                String error = messageOf(failure);
+                log.warn("Run {} failed: {}", runId, error, failure);
+                retry.run("mark run " + runId + " failed", () -> ledger.markFailed(runId, error));
+            }
+        } catch (RuntimeException unrecorded) {
+            log.error("Run {} stopped ({}) but the ledger could not record it: it stays RUNNING until the next start resumes it",
+                    runId, messageOf(failure), unrecorded);
         }
     }
 
@@ -139,26 +171,38 @@ public class RunExecution {
                 .toFuture();
     }
 
-    private void record(UUID runId, InFlight pending) throws Exception {
-        int published;
-        try {
-            published = pending.acks().get();
-        } catch (ExecutionException e) {
-            throw unwrapped(e);
-        }
-        List<CompletedPage.Failure> failures = pending.page().users().stream()
+    /** Ledger thread: the page's usable users are all acknowledged. */
+    private void record(UUID runId, FetchedPage page, int published) {
+        List<CompletedPage.Failure> failures = page.users().stream()
                 .filter(FetchedUser.Unusable.class::isInstance)
                 .map(FetchedUser.Unusable.class::cast)
                 .map(u -> new CompletedPage.Failure(u.position(), u.reason()))
                 .toList();
-        ledger.completePage(runId, new CompletedPage(pending.page().spec().number(), pending.page().users().size(),
-                published, failures));
-        fetchedUsers.increment(pending.page().users().size());
+        CompletedPage completed = new CompletedPage(page.spec().number(), page.users().size(), published, failures);
+        retry.run("record page " + completed.number() + " of run " + runId + " done", () -> ledger.completePage(runId, completed));
+        fetchedUsers.increment(page.users().size());
         failedUsers.increment(failures.size());
     }
 
+    private static void awaitRecorded(InFlight pending) throws Exception {
+        try {
+            pending.recorded().get();
+        } catch (ExecutionException e) {
+            throw unwrapped(e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        recorder.shutdown();
+    }
+
     private static Exception unwrapped(ExecutionException e) {
-        return e.getCause() instanceof RuntimeException cause ? cause : e;
+        Throwable cause = e.getCause();
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof Exception exception ? exception : e;
     }
 
     private static boolean isInterruption(Throwable failure) {

@@ -87,6 +87,43 @@ class IngestionApiIT {
     }
 
     @Test
+    void theSameIdempotencyKeyWithADifferentBodyIsA422ProblemNamingTheKey() {
+        String key = "key-" + UUID.randomUUID();
+        RunView first = web.post().uri("/api/v1/ingestions").header("Idempotency-Key", key)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"source\": \"faker\", \"count\": 10, \"seed\": \"first\"}")
+                .exchange().expectStatus().isAccepted().expectBody(RunView.class).returnResult().getResponseBody();
+
+        web.post().uri("/api/v1/ingestions").header("Idempotency-Key", key)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"source\": \"faker\", \"count\": 11, \"seed\": \"first\"}")
+                .exchange().expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.status").isEqualTo(422)
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains(key))
+                .jsonPath("$.runId").isEqualTo(first.id().toString());
+        // The same body again (whitespace and case of nationality codes aside) is still the first run.
+        web.post().uri("/api/v1/ingestions").header("Idempotency-Key", key)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{ \"count\": 10, \"source\": \"faker\", \"seed\": \"first\" }")
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.id").isEqualTo(first.id().toString());
+    }
+
+    @Test
+    void unknownNationalitiesAre400ProblemsNamingThemAndListingTheSupportedOnes() {
+        post("{\"source\": \"randomuser\", \"count\": 10, \"nationalities\": [\"DE\", \"XX\", \"qq\"]}")
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail)
+                        .contains("nationalities").contains("XX").contains("QQ"))
+                .jsonPath("$.errors[0].field").isEqualTo("nationalities")
+                .jsonPath("$.supported.length()").isEqualTo(21)
+                .jsonPath("$.supported[0]").isEqualTo("AU");
+        post("{\"source\": \"faker\", \"count\": 10, \"nationalities\": [\"XX\"]}").expectStatus().isBadRequest();
+        post("{\"source\": \"faker\", \"count\": 10, \"nationalities\": [\"ua\", \"IR\"]}").expectStatus().isAccepted();
+    }
+
+    @Test
     void recentRunsAreListedNewestFirst() {
         RunView older = post("{\"source\": \"faker\", \"count\": 5}").expectStatus().isAccepted()
                 .expectBody(RunView.class).returnResult().getResponseBody();

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.Dispatcher;
@@ -28,14 +29,38 @@ public final class RandomUserStub extends Dispatcher {
     private final JsonMapper json = JsonMapper.builder().build();
     private final Map<Integer, Deque<MockResponse>> scripted = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Map<Integer, AtomicInteger> hung = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> requestsByPage = new ConcurrentHashMap<>();
     private volatile int unusableEvery;
     private volatile Duration delay = Duration.ZERO;
+    private final Map<Integer, AtomicInteger> hangs = new ConcurrentHashMap<>();
+    private volatile CountDownLatch released = new CountDownLatch(1);
 
     /** Serves {@code response} for the next request of {@code page} instead of the page itself. */
     public RandomUserStub script(int page, MockResponse response) {
         scripted.computeIfAbsent(page, p -> new ArrayDeque<>()).addLast(response);
         return this;
+    }
+
+    /**
+     * The next request of {@code page} gets no answer until {@link #release()} (a hung API: the client
+     * must give up by its own timeout); later requests of that page are answered as usual.
+     */
+    public RandomUserStub hang(int page) {
+        hangs.computeIfAbsent(page, p -> new AtomicInteger()).incrementAndGet();
+        return this;
+    }
+
+    /** Ends every hang: requests held by {@link #hang(int)} are answered (too late for a client that gave up). */
+    public RandomUserStub release() {
+        released.countDown();
+        return this;
+    }
+
+    /** Requests of {@code page} held by {@link #hang(int)} right now or before. */
+    public int hung(int page) {
+        AtomicInteger count = hung.get(page);
+        return count == null ? 0 : count.get();
     }
 
     /** Every {@code n}-th user of a page (positions n-1, 2n-1, ...) comes without location.city. */
@@ -63,6 +88,9 @@ public final class RandomUserStub extends Dispatcher {
     /** Back to a well-behaved, fast API with no scripted answers (keeps the request counts). */
     public RandomUserStub reset() {
         scripted.clear();
+        hangs.clear();
+        released.countDown();
+        released = new CountDownLatch(1);
         unusableEvery = 0;
         delay = Duration.ZERO;
         return this;
@@ -100,6 +128,11 @@ public final class RandomUserStub extends Dispatcher {
         HttpUrl url = request.getUrl();
         int page = Integer.parseInt(param(url, "page", "1"));
         requestsByPage.computeIfAbsent(param(url, "seed", "random") + "/" + page, p -> new AtomicInteger()).incrementAndGet();
+        AtomicInteger hangsLeft = hangs.get(page);
+        if (hangsLeft != null && hangsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            hung.computeIfAbsent(page, p -> new AtomicInteger()).incrementAndGet();
+            awaitRelease();
+        }
         Deque<MockResponse> queue = scripted.get(page);
         if (queue != null) {
             synchronized (queue) {
@@ -126,6 +159,14 @@ public final class RandomUserStub extends Dispatcher {
             response.headersDelay(delay.toMillis(), TimeUnit.MILLISECONDS);
         }
         return response.build();
+    }
+
+    private void awaitRelease() {
+        try {
+            released.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private ObjectNode user(String seed, int page, int position, String nat) {

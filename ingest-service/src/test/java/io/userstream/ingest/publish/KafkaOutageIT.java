@@ -22,16 +22,18 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** Kafka stops: the run fails with the send error (never "finished"), health says DOWN; Kafka back: resume completes it. */
+/**
+ * Kafka stays away longer than the outage budget: the run fails naming the budget and its setting
+ * (never "finished"), health says DOWN; Kafka back: resume completes it. A shorter outage is ridden
+ * out: {@link KafkaShortOutageIT}.
+ */
 @LocalServers({ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.POSTGRES})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "ingest.publish.topic=users_created_outage_it",
         "spring.flyway.schemas=ingest_outage_it",
         "spring.flyway.default-schema=ingest_outage_it",
         "spring.datasource.hikari.schema=ingest_outage_it",
-        "spring.kafka.producer.properties.max.block.ms=3000",
-        "spring.kafka.producer.properties.request.timeout.ms=2000",
-        "spring.kafka.producer.properties.delivery.timeout.ms=4000",
+        "ingest.publish.outage-budget=4s",
         "spring.kafka.producer.properties.linger.ms=5",
         "ingest.publish.health-timeout=1s"})
 @AutoConfigureWebTestClient(timeout = "60s") // the shared 2-core machine can be slow
@@ -41,7 +43,7 @@ class KafkaOutageIT {
     WebTestClient web;
 
     @Test
-    void aRunFailsWhileKafkaIsDownAndAResumeCompletesItOnceKafkaIsBack(LocalStack stack) {
+    void aRunFailsWhenKafkaIsDownLongerThanTheOutageBudgetAndAResumeCompletesItOnceKafkaIsBack(LocalStack stack) {
         // Publish once so the producer knows the topic, then take the broker away.
         RunView warm = start("{\"source\": \"faker\", \"count\": 10, \"seed\": \"outage-warm\"}");
         assertThat(awaitFinished(warm.id()).status()).hasToString("SUCCEEDED");
@@ -59,7 +61,8 @@ class KafkaOutageIT {
         }
 
         assertThat(failed.status()).hasToString("FAILED");
-        assertThat(failed.lastError()).contains("Kafka did not acknowledge");
+        assertThat(failed.lastError()).contains("Kafka did not acknowledge")
+                .contains("outage budget of 4s").contains("ingest.publish.outage-budget");
         assertThat(failed.published()).isLessThan(2000);
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> web.get().uri("/actuator/health").exchange()

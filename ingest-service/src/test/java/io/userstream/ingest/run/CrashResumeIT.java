@@ -14,9 +14,13 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import mockwebserver3.MockWebServer;
@@ -30,9 +34,9 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * The service stopped in the middle of a run, then started again on the same database: the run shows
- * as FAILED (interrupted), a resume fetches only the pages not acknowledged, and the topic ends up
- * with exactly the requested users' keys.
+ * The service stopped (or killed) in the middle of a run, then started again on the same database: the
+ * run resumes by itself, fetches only the pages not recorded done, and the topic ends up with exactly
+ * the requested users' keys. No resume is asked for.
  */
 @LocalServers({ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.POSTGRES})
 class CrashResumeIT {
@@ -54,7 +58,7 @@ class CrashResumeIT {
     }
 
     @Test
-    void aRunStoppedHalfWayResumesWithEveryUserAndNoneMissing(LocalStack stack) {
+    void aRunStoppedHalfWayResumesByItselfAtTheNextStartWithEveryUserAndNoneMissing(LocalStack stack) throws Exception {
         STUB.reset().delay(Duration.ofMillis(200)); // slow enough to stop the service half way
         UUID id;
         try (ConfigurableApplicationContext first = start(stack)) {
@@ -62,39 +66,32 @@ class CrashResumeIT {
             awaitRun(client(first), id, run -> run.pagesDone() >= 5);
         }
         STUB.reset();
-        Map<Integer, Integer> requestsBeforeResume = requestsPerPage("crash", 30);
+        Map<Integer, Integer> requestsBeforeRestart = requestsPerPage("crash", 30);
+        Set<Integer> doneBeforeRestart = pagesDone(stack, id);
+        assertThat(doneBeforeRestart.size()).isBetween(5, 29);
+        assertThat(status(stack, id)).as("left for the next start to resume").isEqualTo("PENDING");
 
         try (ConfigurableApplicationContext second = start(stack)) {
-            WebTestClient web = client(second);
-            RunView interrupted = get(web, id);
-            assertThat(interrupted.status()).hasToString("FAILED");
-            assertThat(interrupted.lastError()).startsWith("interrupted");
-            assertThat(interrupted.pagesDone()).isBetween(5, 29);
-            int pagesDoneBefore = interrupted.pagesDone();
-
-            resume(web, id);
-            RunView done = awaitRun(web, id, run -> run.status().name().equals("SUCCEEDED") || run.status().name().equals("FAILED"));
+            RunView done = awaitRun(client(second), id, run -> run.status().name().equals("SUCCEEDED") || run.status().name().equals("FAILED"));
 
             assertThat(done.status()).hasToString("SUCCEEDED");
             assertThat(done.fetched()).isEqualTo(1500);
             assertThat(done.published()).isEqualTo(1500);
             assertThat(done.pagesDone()).isEqualTo(30);
-            // Only pages not recorded done were fetched again.
-            Map<Integer, Integer> requestsAfterResume = requestsPerPage("crash", 30);
-            int refetched = 0;
-            for (int page = 1; page <= 30; page++) {
-                refetched += requestsAfterResume.get(page) - requestsBeforeResume.get(page);
-            }
-            assertThat(refetched).isEqualTo(30 - pagesDoneBefore);
         }
-
+        // Only pages not recorded done were fetched again, each once.
+        Map<Integer, Integer> requestsAfterRestart = requestsPerPage("crash", 30);
+        for (int page = 1; page <= 30; page++) {
+            assertThat(requestsAfterRestart.get(page) - requestsBeforeRestart.get(page)).as("requests of page %d", page)
+                    .isEqualTo(doneBeforeRestart.contains(page) ? 0 : 1);
+        }
         TopicContents topic = TopicContents.read(stack, TOPIC);
         assertThat(topic.keys()).isEqualTo(RandomUserIngestionIT.expectedKeys("crash", 1500, 50, 0));
         assertThat(topic.records().size()).isGreaterThanOrEqualTo(1500);
     }
 
     @Test
-    void aRunLeftRunningByAKilledProcessIsMarkedInterruptedAtStartUpAndResumes(LocalStack stack) throws Exception {
+    void aRunLeftRunningByAKilledProcessResumesByItselfAtTheNextStart(LocalStack stack) throws Exception {
         STUB.reset().delay(Duration.ofMillis(200));
         UUID id;
         try (ConfigurableApplicationContext first = start(stack)) {
@@ -102,26 +99,57 @@ class CrashResumeIT {
             awaitRun(client(first), id, run -> run.pagesDone() >= 2);
         }
         // A killed process records nothing on the way out: its run stays RUNNING in the ledger.
-        try (Connection db = DriverManager.getConnection(stack.postgresJdbcUrl("postgres"), stack.postgresUsername(), "");
+        try (Connection db = connect(stack);
              PreparedStatement update = db.prepareStatement("update " + SCHEMA
                      + ".ingestion_run set status = 'RUNNING', last_error = null, finished_at = null where id = ?")) {
             update.setObject(1, id);
             assertThat(update.executeUpdate()).isEqualTo(1);
         }
         STUB.reset();
+        Map<Integer, Integer> requestsBeforeRestart = requestsPerPage("killed", 8);
+        Set<Integer> doneBeforeRestart = pagesDone(stack, id);
 
         try (ConfigurableApplicationContext second = start(stack)) {
-            WebTestClient web = client(second);
-            RunView recovered = get(web, id);
-            assertThat(recovered.status()).hasToString("FAILED");
-            assertThat(recovered.lastError()).isEqualTo("interrupted: the service stopped while the run was RUNNING");
-
-            resume(web, id);
-            RunView done = awaitRun(web, id, run -> run.status().name().equals("SUCCEEDED") || run.status().name().equals("FAILED"));
+            RunView done = awaitRun(client(second), id, run -> run.status().name().equals("SUCCEEDED") || run.status().name().equals("FAILED"));
             assertThat(done.status()).hasToString("SUCCEEDED");
+            assertThat(done.lastError()).isNull();
             assertThat(done.published()).isEqualTo(400);
         }
+        Map<Integer, Integer> requestsAfterRestart = requestsPerPage("killed", 8);
+        for (int page : doneBeforeRestart) {
+            assertThat(requestsAfterRestart.get(page)).as("requests of page %d, recorded done before", page)
+                    .isEqualTo(requestsBeforeRestart.get(page));
+        }
         assertThat(TopicContents.read(stack, TOPIC).keys()).containsAll(RandomUserIngestionIT.expectedKeys("killed", 400, 50, 0));
+    }
+
+    private static Connection connect(LocalStack stack) throws SQLException {
+        return DriverManager.getConnection(stack.postgresJdbcUrl("postgres"), stack.postgresUsername(), "");
+    }
+
+    private static Set<Integer> pagesDone(LocalStack stack, UUID id) throws SQLException {
+        Set<Integer> pages = new HashSet<>();
+        try (Connection db = connect(stack);
+             PreparedStatement select = db.prepareStatement("select page_number from " + SCHEMA + ".ingestion_page where run_id = ?")) {
+            select.setObject(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    pages.add(rows.getInt(1));
+                }
+            }
+        }
+        return pages;
+    }
+
+    private static String status(LocalStack stack, UUID id) throws SQLException {
+        try (Connection db = connect(stack);
+             PreparedStatement select = db.prepareStatement("select status from " + SCHEMA + ".ingestion_run where id = ?")) {
+            select.setObject(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
     }
 
     private static ConfigurableApplicationContext start(LocalStack stack) {
@@ -150,10 +178,6 @@ class CrashResumeIT {
     private static UUID startRun(WebTestClient web, String body) {
         return web.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
                 .expectStatus().isAccepted().expectBody(RunView.class).returnResult().getResponseBody().id();
-    }
-
-    private static void resume(WebTestClient web, UUID id) {
-        web.post().uri("/api/v1/ingestions/{id}/resume", id).exchange().expectStatus().isAccepted();
     }
 
     private static RunView get(WebTestClient web, UUID id) {

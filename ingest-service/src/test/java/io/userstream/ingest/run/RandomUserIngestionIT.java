@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -77,6 +78,11 @@ class RandomUserIngestionIT {
     @BeforeEach
     void resetStub() {
         STUB.reset();
+    }
+
+    @AfterEach
+    void releaseHungRequests() {
+        STUB.release();
     }
 
     @Test
@@ -157,6 +163,19 @@ class RandomUserIngestionIT {
         List<UserCreated> ofRun = topic.users().stream().filter(u -> u.getIngestion().getRunId().equals(run.id())).toList();
         assertThat(ofRun).hasSize(250);
         assertThat(keysOf(ofRun)).isEqualTo(expectedKeys("resume", 250, 50, 0));
+    }
+
+    @Test
+    void aRequestTheApiNeverAnswersIsGivenUpAfterTheReadTimeoutAndAskedAgain() {
+        // A hang of any length (60 s were seen): only the read timeout, 1 s here, is waited.
+        STUB.hang(2);
+
+        RunView done = awaitFinished(start("{\"source\": \"randomuser\", \"count\": 150, \"batchSize\": 50, \"seed\": \"hang\"}").id());
+
+        assertThat(done.status()).hasToString("SUCCEEDED");
+        assertThat(done.published()).isEqualTo(150);
+        assertThat(STUB.hung(2)).isEqualTo(1);
+        assertThat(STUB.requests("hang", 2)).isEqualTo(2);
     }
 
     @Test
