@@ -34,12 +34,29 @@ public final class KafkaTestClients {
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), serializer);
     }
 
+    /** Avro values in transactions, as the stream processor writes them (exactly_once_v2); call initTransactions() first. */
+    public static KafkaProducer<String, Object> transactionalAvroProducer(LocalStack stack, String transactionalId) {
+        AvroSerializer<Object> serializer = new AvroSerializer<>();
+        serializer.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId), new StringSerializer(), serializer);
+    }
+
+    /** Raw bytes in transactions; call initTransactions() first. */
+    public static KafkaProducer<String, byte[]> transactionalRawProducer(LocalStack stack, String transactionalId) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId), new StringSerializer(), new ByteArraySerializer());
+    }
+
     public static KafkaProducer<String, byte[]> rawProducer(LocalStack stack) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** Waits until the service's consumer group has committed up to the end of every partition of the topics. */
+    /**
+     * Waits until the service's consumer group has committed up to the end of every partition of the topics
+     * (past a trailing transaction marker too: the containers commit their position, see fixTxOffsets).
+     */
     public static void awaitConsumed(LocalStack stack, Duration timeout, String... topics) throws Exception {
         awaitConsumedBy(GROUP, stack, timeout, topics);
     }
