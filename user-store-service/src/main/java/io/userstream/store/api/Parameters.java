@@ -18,12 +18,24 @@ final class Parameters {
         }
     }
 
+    /**
+     * The instants the API accepts: four-digit years. Instant.parse takes years up to nine digits, which
+     * overflow the range arithmetic (from = to - 24 h), LocalDate and Cassandra's date and timestamp types.
+     */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
     static Instant instant(String name, String value) {
+        Instant parsed;
         try {
-            return Instant.parse(value);
+            parsed = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new InvalidParameterException(name, name + " must be an ISO-8601 instant, e.g. 2026-11-22T00:00:00Z, not '" + value + "'");
         }
+        if (parsed.isBefore(EARLIEST) || parsed.isAfter(LATEST)) {
+            throw new InvalidParameterException(name, name + " must be from " + EARLIEST + " to " + LATEST + ", not " + value);
+        }
+        return parsed;
     }
 
     static int integer(String name, String value, int min, int max) {

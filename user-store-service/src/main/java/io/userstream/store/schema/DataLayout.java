@@ -18,6 +18,8 @@ public final class DataLayout {
     /** dead_letters_by_run is split into this many partitions per run, like users_by_run. */
     public static final int DEAD_LETTER_SHARDS = 16;
 
+    private static final long SECONDS_PER_DAY = 86_400;
+
     private DataLayout() {
     }
 
@@ -39,8 +41,17 @@ public final class DataLayout {
         return registeredAt.atZone(ZoneOffset.UTC).getYear();
     }
 
-    /** user_stats is partitioned by dimension, key and the UTC day of the window start. */
+    /**
+     * user_stats is partitioned by dimension, key and the UTC day of the window start.
+     *
+     * @throws IllegalArgumentException for a day Cassandra's {@code date} cannot hold (2^32 days around
+     *                                  1970): the driver would silently wrap it into another day
+     */
     public static LocalDate statsDay(Instant windowStart) {
-        return LocalDate.ofInstant(windowStart, ZoneOffset.UTC);
+        long day = Math.floorDiv(windowStart.getEpochSecond(), SECONDS_PER_DAY);
+        if (day < Integer.MIN_VALUE || day > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Window start " + windowStart + " is outside the days Cassandra's date type holds");
+        }
+        return LocalDate.ofEpochDay(day);
     }
 }

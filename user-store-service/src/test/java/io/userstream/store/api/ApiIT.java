@@ -233,6 +233,44 @@ class ApiIT {
         problem("/api/v1/stats?country=Germany&from=2026-01-01T00:00:00Z&to=2026-11-21T00:00:00Z", 400, "to");
     }
 
+    @Test
+    void statsWithInstantsOutsideTheSupportedYearsAre400NeverServerErrors() {
+        // Instant.parse takes years up to nine digits; range arithmetic on them overflowed (500).
+        outOfRange("to", null, "-1000000000-01-01T00:00:00Z");
+        outOfRange("to", null, "+1000000000-12-31T23:59:59.999999999Z");
+        outOfRange("to", "+1000000000-12-31T23:59:59Z", "+1000000000-12-31T23:59:59.5Z"); // both out: to is checked first
+        outOfRange("from", "+1000000000-12-31T23:59:59Z", "2026-11-21T00:00:00Z");
+        outOfRange("from", "-1000000000-01-01T00:00:00Z", "-999999999-01-01T00:00:00Z");
+        outOfRange("from", "-1000000000-01-01T00:00:00Z", "2026-11-21T00:00:00Z");
+        // Years a LocalDate holds but Cassandra's date does not (the driver would wrap the day).
+        outOfRange("from", "+6000000-01-01T00:00:00Z", "+6000000-01-02T00:00:00Z");
+        outOfRange("to", "2026-11-20T00:00:00Z", "+10000-01-01T00:00:00Z");
+    }
+
+    @Test
+    void statsAtTheEdgesOfTheSupportedYearsAreAnswered() {
+        http.get().uri("/api/v1/stats?country={country}&to={to}", STATS_COUNTRY, "0001-01-01T00:00:00Z").exchange()
+                .expectStatus().isOk();
+        http.get().uri("/api/v1/stats?country={country}&from={from}&to={to}", STATS_COUNTRY, "9999-12-31T00:00:00Z",
+                        "9999-12-31T23:59:59.999999999Z").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.windows.length()").isEqualTo(0);
+    }
+
+    /** Values go in as URI variables, encoded, so a leading '+' reaches the service as '+'. */
+    private void outOfRange(String parameter, String from, String to) {
+        (from == null
+                ? http.get().uri("/api/v1/stats?gender=female&to={to}", to)
+                : http.get().uri("/api/v1/stats?gender=female&from={from}&to={to}", from, to))
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.parameter").isEqualTo(parameter)
+                .jsonPath("$.detail").value(detail -> assertThat(detail).as("from=%s to=%s", from, to)
+                        .asString().contains("0001-01-01T00:00:00Z"));
+    }
+
     // GET /api/v1/ingestions/{runId}/delivery
 
     @Test
