@@ -130,8 +130,9 @@ public final class RandomUserStub extends Dispatcher {
         requestsByPage.computeIfAbsent(param(url, "seed", "random") + "/" + page, p -> new AtomicInteger()).incrementAndGet();
         AtomicInteger hangsLeft = hangs.get(page);
         if (hangsLeft != null && hangsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            CountDownLatch release = released;
             hung.computeIfAbsent(page, p -> new AtomicInteger()).incrementAndGet();
-            awaitRelease();
+            awaitRelease(release);
         }
         Deque<MockResponse> queue = scripted.get(page);
         if (queue != null) {
@@ -161,9 +162,9 @@ public final class RandomUserStub extends Dispatcher {
         return response.build();
     }
 
-    private void awaitRelease() {
+    private static void awaitRelease(CountDownLatch release) {
         try {
-            released.await();
+            release.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
