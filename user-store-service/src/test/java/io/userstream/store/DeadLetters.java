@@ -1,11 +1,23 @@
 package io.userstream.store;
 
+import io.userstream.localstack.LocalStack;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Dead-letter records as the services write them to users_dlq: the original bytes and the dlq.* headers. */
 public final class DeadLetters {
@@ -36,5 +48,36 @@ public final class DeadLetters {
 
     public static ProducerRecord<String, byte[]> record(String dlqTopic, String key, byte[] original, Map<String, String> headers) {
         return new ProducerRecord<>(dlqTopic, null, key, original, kafkaHeaders(headers));
+    }
+
+    /** The dead letter on users_dlq of the record at {@code source} of {@code sourceTopic}; fails after 30 s without one. */
+    public static ConsumerRecord<String, byte[]> find(LocalStack stack, String sourceTopic, RecordMetadata source) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", stack.kafkaBootstrapServers());
+        config.put("group.id", "dlq-reader-" + UUID.randomUUID());
+        config.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("users_dlq"));
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    Map<String, String> headers = headers(record);
+                    if (sourceTopic.equals(headers.get("dlq.source.topic"))
+                            && Integer.toString(source.partition()).equals(headers.get("dlq.source.partition"))
+                            && Long.toString(source.offset()).equals(headers.get("dlq.source.offset"))) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("No dead letter for " + sourceTopic + "-" + source.partition() + "@" + source.offset());
+    }
+
+    public static Map<String, String> headers(ConsumerRecord<?, ?> record) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+        }
+        return headers;
     }
 }

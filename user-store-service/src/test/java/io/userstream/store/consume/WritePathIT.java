@@ -9,25 +9,19 @@ import io.userstream.localstack.LocalStack;
 import io.userstream.schema.StatsDimension;
 import io.userstream.schema.UserProcessed;
 import io.userstream.schema.UserStats;
+import io.userstream.store.DeadLetters;
 import io.userstream.store.KafkaTestClients;
 import io.userstream.store.StoreIntegrationTest;
 import io.userstream.store.TestUsers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -140,6 +134,35 @@ class WritePathIT {
                 .jsonPath("$.windows[0].windowStart").isEqualTo("2026-11-21T10:00:00Z");
     }
 
+    @Test
+    void runningCountsOfManyWindowsLeaveEachWindowsLastCount(LocalStack stack) throws Exception {
+        // As the stream processor emits them: each record the current total of its window, sent in bursts
+        // that the store reads in few batches, so most batches hold several records of each window.
+        Instant start = Instant.parse("2026-11-21T11:00:00Z");
+        String country = "Runningland-" + UUID.randomUUID();
+        try (KafkaProducer<String, Object> producer = KafkaTestClients.avroProducer(stack)) {
+            for (long count = 1; count <= 100; count++) {
+                for (int window = 0; window < 3; window++) {
+                    Instant windowStart = start.plusSeconds(60L * window);
+                    producer.send(new ProducerRecord<>("user_stats", "COUNTRY|" + country, UserStats.newBuilder()
+                            .setWindowStart(windowStart).setWindowEnd(windowStart.plusSeconds(60))
+                            .setDimension(StatsDimension.COUNTRY).setKey(country).setCount(count * (window + 1)).build()));
+                }
+            }
+            producer.flush();
+        }
+        KafkaTestClients.awaitConsumed(stack, CONSUMED, "user_stats");
+        http.get().uri(b -> b.path("/api/v1/stats").queryParam("country", country)
+                        .queryParam("from", "2026-11-21T00:00:00Z").queryParam("to", "2026-11-22T00:00:00Z").build())
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.windows.length()").isEqualTo(3)
+                .jsonPath("$.windows[0].count").isEqualTo(100)
+                .jsonPath("$.windows[1].count").isEqualTo(200)
+                .jsonPath("$.windows[2].count").isEqualTo(300);
+    }
+
     private double usersWritten() {
         Counter written = meters.find("userstream.store.records.written").tag("kind", "users").counter();
         return written == null ? 0 : written.count(); // registered with the first write
@@ -163,32 +186,10 @@ class WritePathIT {
     }
 
     private static ConsumerRecord<String, byte[]> findDeadLetter(LocalStack stack, RecordMetadata source) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", stack.kafkaBootstrapServers());
-        config.put("group.id", "dlq-reader-" + UUID.randomUUID());
-        config.put("auto.offset.reset", "earliest");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("users_dlq"));
-            Instant deadline = Instant.now().plusSeconds(30);
-            while (Instant.now().isBefore(deadline)) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    Map<String, String> headers = headers(record);
-                    if ("users_processed".equals(headers.get("dlq.source.topic"))
-                            && Integer.toString(source.partition()).equals(headers.get("dlq.source.partition"))
-                            && Long.toString(source.offset()).equals(headers.get("dlq.source.offset"))) {
-                        return record;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("No dead letter for users_processed-" + source.partition() + "@" + source.offset());
+        return DeadLetters.find(stack, "users_processed", source);
     }
 
     private static Map<String, String> headers(ConsumerRecord<?, ?> record) {
-        Map<String, String> headers = new HashMap<>();
-        for (Header header : record.headers()) {
-            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-        }
-        return headers;
+        return DeadLetters.headers(record);
     }
 }
