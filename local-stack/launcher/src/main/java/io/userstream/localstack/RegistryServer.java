@@ -54,6 +54,9 @@ record RegistryServer(Path home, Ports ports, Distributions distributions) imple
                 "-Dregistry.rules.global.compatibility=BACKWARD",
                 "-D%prod.quarkus.datasource.jdbc.min-size=2",
                 "-D%prod.quarkus.datasource.jdbc.initial-size=2",
+                // Agroal's default of 5 s to get a connection failed the registry's start-up on a machine busy
+                // with several stacks ("Acquisition timeout while waiting for new connection").
+                "-D%prod.quarkus.datasource.jdbc.acquisition-timeout=60S",
                 "-Dquarkus.log.console.json=false",
                 "-jar", distributions.registryRunnerJar().toString());
     }
