@@ -111,7 +111,7 @@ final class Drill {
         log.accept("  DAG run %s: %s in %.1f s".formatted(result.dagRun().dagRunId(), result.dagRun().state(), took.toMillis() / 1e3));
         Optional<UUID> runId = result.ingestionRunId().or(() -> findRun(request.seed()).map(run -> UUID.fromString(run.path("id").asText())));
         if (runId.isEmpty()) {
-            return new DrillResult(fault.name(), users, result.dagRun().state(), "not started", 0, 0, 0, 0, 0, 0, 0, recovered, took, note);
+            return new DrillResult(fault.name(), users, result.dagRun().state(), "not started", 0, 0, 0, 0, 0, 0, 0, 0, recovered, took, note);
         }
         return check(fault, users, runId.get(), result.dagRun().state(), from, recovered, took, note);
     }
@@ -205,10 +205,19 @@ final class Drill {
             }
         }
         Set<String> deadLettered = new HashSet<>();
+        Set<String> poisonDeadLettered = new HashSet<>();
         for (ConsumerRecord<String, byte[]> record : topics.readFrom(DEAD_LETTERS, from.get(DEAD_LETTERS))) {
             if (run.equals(runOf(record))) {
                 deadLettered.add(record.key());
+            } else if (record.key() != null && record.key().startsWith("poison-") && record.headers().lastHeader("dlq.reason") != null) {
+                poisonDeadLettered.add(record.topic() + record.headers().lastHeader("dlq.source.topic") + record.key());
             }
+        }
+        // Poison in users_created, users_processed and user_stats is dead-lettered with a reason (6 records);
+        // in users_dlq itself it is counted and skipped.
+        long poisonUnaccounted = fault instanceof Fault.Poison ? Math.max(0, 6 - poisonDeadLettered.size()) : 0;
+        if (poisonUnaccounted > 0) {
+            note = (note.isEmpty() ? "" : note + "; ") + poisonUnaccounted + " poison records not dead-lettered with a reason";
         }
         Set<String> stored = storedUsers(runId);
 
@@ -221,13 +230,16 @@ final class Drill {
         storedAndDeadLettered.retainAll(deadLettered);
         extra.addAll(storedAndDeadLettered);
         long duplicated = outputs.values().stream().filter(count -> count > 1).count();
-        long statsCounted = published.isEmpty() ? 0 : awaitStats(firstPublished, lastPublished, stored.size());
+        Instant windowsFrom = firstPublished.truncatedTo(ChronoUnit.MINUTES);
+        Instant windowsTo = lastPublished.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
+        long statsExpected = published.isEmpty() ? 0 : storedUsersFirstPublishedBetween(windowsFrom, windowsTo);
+        long statsCounted = published.isEmpty() ? 0 : awaitStats(windowsFrom, windowsTo, statsExpected);
         String ingestion = ingestionStatus(runId);
         if (!lost.isEmpty()) {
             note = (note.isEmpty() ? "" : note + "; ") + "lost e.g. " + lost.stream().limit(3).toList();
         }
         DrillResult result = new DrillResult(fault.name(), users, dagState, ingestion, published.size(), stored.size(), deadLettered.size(),
-                lost.size(), extra.size(), duplicated, statsCounted, recovered, took, note);
+                lost.size(), extra.size() + poisonUnaccounted, duplicated, statsExpected, statsCounted, recovered, took, note);
         log.accept("  " + result.summary());
         return result;
     }
@@ -250,38 +262,57 @@ final class Drill {
     private Set<String> storedUsers(UUID runId) {
         CqlSession cassandra = drills.cassandra();
         PreparedStatement byRun = cassandra.prepare("SELECT user_id FROM userstream.users_by_run WHERE run_id = ? AND shard = ?");
-        PreparedStatement user = cassandra.prepare("SELECT user_id FROM userstream.users WHERE user_id = ?");
         Set<String> inRun = new HashSet<>();
         for (int shard = 0; shard < RUN_SHARDS; shard++) {
             for (Row row : cassandra.execute(byRun.bind(runId, shard).setPageSize(5000))) {
                 inRun.add(row.getUuid("user_id").toString());
             }
         }
-        List<CompletableFuture<Boolean>> present = new ArrayList<>();
-        List<String> ids = List.copyOf(inRun);
-        Set<String> stored = new HashSet<>();
+        return existingUsers(List.copyOf(inRun));
+    }
+
+    /** Those of {@code ids} that have their row in users. */
+    private Set<String> existingUsers(List<String> ids) {
+        CqlSession cassandra = drills.cassandra();
+        PreparedStatement user = cassandra.prepare("SELECT user_id FROM userstream.users WHERE user_id = ?");
+        Set<String> existing = new HashSet<>();
         for (int i = 0; i < ids.size(); i += 256) {
-            present.clear();
             List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 256));
+            List<CompletableFuture<Boolean>> present = new ArrayList<>();
             for (String id : chunk) {
                 present.add(cassandra.executeAsync(user.bind(UUID.fromString(id))).toCompletableFuture().thenApply(rows -> rows.one() != null));
             }
             for (int j = 0; j < chunk.size(); j++) {
                 if (present.get(j).join()) {
-                    stored.add(chunk.get(j));
+                    existing.add(chunk.get(j));
                 }
             }
         }
-        return stored;
+        return existing;
     }
 
     /**
-     * Users counted by the GENDER windows covering the run's publish times (every user has one gender), read from
-     * Cassandra once they stop changing toward the stored count; returns the last sum seen.
+     * What the windows [from, to) must count: the stored users whose first record in users_created (the one the
+     * processor's de-duplication lets through; a resumed run may publish a page again) falls in them. A window
+     * at either end may also hold users of the run before or after this one, so they are counted too.
      */
-    private long awaitStats(Instant firstPublished, Instant lastPublished, long expected) throws InterruptedException {
-        Instant from = firstPublished.truncatedTo(ChronoUnit.MINUTES);
-        Instant to = lastPublished.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
+    private long storedUsersFirstPublishedBetween(Instant from, Instant to) {
+        Map<String, Long> firstPublished = new HashMap<>();
+        // From well before the first window, so a user published before it and again inside it is not counted there.
+        for (ConsumerRecord<String, byte[]> record : topics.readFrom(USERS_CREATED,
+                topics.offsetsAt(USERS_CREATED, from.minus(Duration.ofMinutes(10))))) {
+            if (runOf(record) != null) {
+                firstPublished.merge(record.key(), record.timestamp(), Math::min);
+            }
+        }
+        List<String> inWindows = firstPublished.entrySet().stream()
+                .filter(user -> user.getValue() >= from.toEpochMilli() && user.getValue() < to.toEpochMilli())
+                .map(Map.Entry::getKey).toList();
+        return existingUsers(inWindows).size();
+    }
+
+    /** Users counted by the GENDER windows in [from, to) (every user has one gender) once they reach {@code expected}; the last sum seen. */
+    private long awaitStats(Instant from, Instant to, long expected) throws InterruptedException {
         Instant deadline = Instant.now().plus(STATS_SETTLE_TIMEOUT);
         long sum = statsSum(from, to);
         while (sum != expected && Instant.now().isBefore(deadline)) {

@@ -41,7 +41,7 @@ public final class FaultDrills {
                         result = drill.run(fault, users);
                     } catch (Exception | AssertionError e) {
                         e.printStackTrace(System.out);
-                        result = new DrillResult(fault.name(), users, "error", "error: " + e, 0, 0, 0, 0, 0, 0, 0,
+                        result = new DrillResult(fault.name(), users, "error", "error: " + e, 0, 0, 0, 0, 0, 0, 0, 0,
                                 java.time.Duration.ZERO, java.time.Duration.ZERO, String.valueOf(e.getMessage()));
                     }
                     results.computeIfAbsent(fault.name(), name -> new ArrayList<>()).add(result);

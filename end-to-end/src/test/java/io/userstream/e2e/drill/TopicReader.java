@@ -29,6 +29,18 @@ final class TopicReader {
         }
     }
 
+    /** The offset of each partition's first record at or after {@code time} (its end if there is none). */
+    Map<TopicPartition, Long> offsetsAt(String topic, java.time.Instant time) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> offsets = new java.util.HashMap<>();
+            consumer.offsetsForTimes(partitions.stream().collect(Collectors.toMap(p -> p, p -> time.toEpochMilli())))
+                    .forEach((partition, found) -> offsets.put(partition, found == null ? end.get(partition) : found.offset()));
+            return offsets;
+        }
+    }
+
     /** Every committed record from {@code from} (a partition missing there: from its beginning) to the current end. */
     List<ConsumerRecord<String, byte[]>> readFrom(String topic, Map<TopicPartition, Long> from) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
