@@ -126,7 +126,7 @@ class ServerLifecycleIT {
         // like a service finishing its requests during a graceful shutdown.
         Connection lastClient = connect();
         ProcessHandle.of(stopping).orElseThrow().destroy();
-        awaitRefusing(ports);
+        awaitRefusing();
 
         LocalStack second = LocalStack.detached(stateDir, ports, progress::add);
         Thread leave = new Thread(() -> {
@@ -219,7 +219,7 @@ class ServerLifecycleIT {
         }
     }
 
-    private void awaitRefusing(Ports ports) throws Exception {
+    private void awaitRefusing() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (stack.isHealthy(ServerKind.POSTGRES)) {
             assertThat(System.nanoTime()).as("PostgreSQL still accepts clients 30 s after SIGTERM").isLessThan(deadline);
