@@ -143,12 +143,12 @@ final class Drill {
         } else if (fault instanceof Fault.Outage outage) {
             log.accept("  stopping %s for %d s".formatted(outage.server().displayName(), outage.length().toSeconds()));
             stack.stop(outage.server());
-            Thread.sleep(outage.length().toMillis());
+            Thread.sleep(outage.length().toMillis()); // the outage itself, not a wait for a result
             stack.start(outage.server());
         } else if (fault instanceof Fault.SourceTrouble trouble) {
             log.accept("  randomuser.me %s for %d s".formatted(trouble.trouble().description, trouble.length().toSeconds()));
             drills.randomUser.misbehave(trouble.trouble(), trouble.length());
-            Thread.sleep(trouble.length().toMillis());
+            Thread.sleep(trouble.length().toMillis()); // the trouble lasts this long; the drill waits on the DAG run after
         } else if (fault instanceof Fault.Poison) {
             sendPoison();
         }

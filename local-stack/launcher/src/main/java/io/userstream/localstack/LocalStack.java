@@ -90,7 +90,12 @@ public final class LocalStack implements AutoCloseable {
         adoptFromPidFiles();
         for (ServerKind kind : kinds.stream().sorted().toList()) {
             ServerProcess process = running.get(kind);
-            if (process != null && process.isAlive() && !process.awaitAnswerOrExit(servers.get(kind).readyTimeout())) {
+            if (process == null || !process.isAlive() || servers.get(kind).answers()) {
+                continue;
+            }
+            progress.accept(kind.displayName() + " (pid " + process.pid() + ") is running but does not answer;"
+                    + " waiting for it to answer or exit");
+            if (!process.awaitAnswerOrExit(servers.get(kind).readyTimeout())) {
                 progress.accept(kind.displayName() + " (pid " + process.pid() + ") was stopping; starting it again");
                 running.remove(kind, process);
             }

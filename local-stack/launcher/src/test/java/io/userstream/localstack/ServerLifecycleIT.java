@@ -15,6 +15,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,7 @@ class ServerLifecycleIT {
     // Below target/, not /tmp: as root, PostgreSQL runs as nobody, who cannot enter JUnit's private temp folders.
     private final Path stateDir = StateDirs.newUnderTarget();
 
-    private final List<String> progress = new ArrayList<>();
+    private final List<String> progress = new CopyOnWriteArrayList<>();
     private LocalStack stack;
 
     @AfterEach
@@ -128,11 +130,19 @@ class ServerLifecycleIT {
         ProcessHandle.of(stopping).orElseThrow().destroy();
         awaitRefusing();
 
-        LocalStack second = LocalStack.detached(stateDir, ports, progress::add);
+        CountDownLatch waiting = new CountDownLatch(1);
+        LocalStack second = LocalStack.detached(stateDir, ports, line -> {
+            progress.add(line);
+            if (line.contains("does not answer; waiting for it to answer or exit")) {
+                waiting.countDown();
+            }
+        });
         Thread leave = new Thread(() -> {
             try {
-                Thread.sleep(2_000); // the new launcher must still be waiting then, not report the dying server as up
-                lastClient.close();
+                // Only once the new launcher says it waits for the dying server does the server get to exit.
+                if (waiting.await(60, TimeUnit.SECONDS)) {
+                    lastClient.close();
+                }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -140,6 +150,7 @@ class ServerLifecycleIT {
         leave.start();
         second.start(ServerKind.POSTGRES);
         leave.join();
+        assertThat(progress).anyMatch(line -> line.contains("is running but does not answer"));
 
         assertThat(ProcessHandle.of(stopping).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(second.pid(ServerKind.POSTGRES)).get().isNotEqualTo(stopping);
