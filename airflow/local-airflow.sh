@@ -12,10 +12,22 @@ echo "local-airflow | migrating the metadata database"
 "$airflow" db migrate 2>&1 | sed -u 's/^/db-migrate | /'
 
 components=()
+# The api-server waits for kept-alive connections to close (25 s seen) before it exits; while this script lives the
+# launcher sees Airflow running but not answering, and its supervisor cannot start it again. So a grace, then KILL.
+stop_grace_seconds=10
 stop_components() {
   trap - TERM INT EXIT
   kill -TERM "${components[@]}" 2>/dev/null || true
-  wait
+  for _ in $(seq "$stop_grace_seconds"); do
+    kill -0 "${components[@]}" 2>/dev/null || break
+    sleep 1
+  done
+  for pid in "${components[@]}"; do
+    pkill -KILL -P "$pid" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  # Only the components: a bare wait would also wait for the sed of a process substitution that an orphaned worker keeps open.
+  wait "${components[@]}" 2>/dev/null || true
 }
 trap 'stop_components; exit 143' TERM INT
 trap stop_components EXIT

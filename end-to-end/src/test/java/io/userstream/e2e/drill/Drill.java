@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.userstream.e2e.RandomUserPopulation;
 import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.ServerKind;
+import io.userstream.localstack.airflow.RunProgress;
+import io.userstream.localstack.airflow.TaskInstance;
 import io.userstream.localstack.airflow.UserAutomation;
 import io.userstream.schema.serde.AvroDeserializer;
 import io.userstream.schema.serde.AvroSerdeConfig;
@@ -24,6 +26,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +38,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -92,21 +96,45 @@ final class Drill {
         double share = 0.1 + 0.6 * random.nextDouble();
         log.accept("drill '%s': %d %s users, seed %s; the fault comes once %.0f %% are published".formatted(
                 fault.name(), users, fault.source(), request.seed(), share * 100));
+        // The previous drill's fault may still ripple (Airflow restarts after its database is killed): start from a whole stack.
+        awaitStackHealthy();
         Instant began = Instant.now();
+        AtomicReference<Instant> airflowBack = new AtomicReference<>(Instant.MIN);
         CompletableFuture<UserAutomation.Result> dagRun = CompletableFuture.supplyAsync(() ->
-                new UserAutomation(stack).run(request, DAG_TIMEOUT, task -> log.accept("  task %s: %s (try %d)".formatted(
-                        task.taskId(), task.state(), task.tryNumber()))));
+                new UserAutomation(stack).run(request, DAG_TIMEOUT, new RunProgress() {
+                    @Override
+                    public void taskChanged(TaskInstance task) {
+                        log.accept("  task %s: %s (try %d)".formatted(task.taskId(), task.state(), task.tryNumber()));
+                    }
+
+                    @Override
+                    public void airflowUnavailable(String reason) {
+                        log.accept("  Airflow does not answer: " + reason);
+                    }
+
+                    @Override
+                    public void airflowBack(Duration down) {
+                        airflowBack.set(Instant.now());
+                        log.accept("  Airflow answers again after %.1f s".formatted(down.toMillis() / 1e3));
+                    }
+                }));
 
         Duration recovered = Duration.ZERO;
+        Instant faultAt = Instant.MAX;
         String note = "";
         if (!(fault instanceof Fault.None)) {
             if (awaitPublishedShare(request.seed(), users, share, dagRun)) {
+                faultAt = Instant.now();
                 recovered = inject(fault);
             } else {
                 note = "the run ended before the fault could be injected";
             }
         }
         UserAutomation.Result result = dagRun.get(DAG_TIMEOUT.toMinutes() + 1, TimeUnit.MINUTES);
+        // Airflow may go down only after the stack looked whole again: it exits some seconds after its database.
+        if (airflowBack.get().isAfter(faultAt.plus(recovered))) {
+            recovered = Duration.between(faultAt, airflowBack.get());
+        }
         Duration took = Duration.between(began, Instant.now());
         log.accept("  DAG run %s: %s in %.1f s".formatted(result.dagRun().dagRunId(), result.dagRun().state(), took.toMillis() / 1e3));
         Optional<UUID> runId = result.ingestionRunId().or(() -> findRun(request.seed()).map(run -> UUID.fromString(run.path("id").asText())));
@@ -131,7 +159,7 @@ final class Drill {
         return false;
     }
 
-    /** Injects the fault and returns how long until the faulty part answered again. */
+    /** Injects the fault and returns how long until every server answered again. */
     private Duration inject(Fault fault) throws Exception {
         Instant at = Instant.now();
         if (fault instanceof Fault.Kill kill) {
@@ -145,6 +173,7 @@ final class Drill {
             stack.stop(outage.server());
             Thread.sleep(outage.length().toMillis()); // the outage itself, not a wait for a result
             stack.start(outage.server());
+            awaitStackHealthy();
         } else if (fault instanceof Fault.SourceTrouble trouble) {
             log.accept("  randomuser.me %s for %d s".formatted(trouble.trouble().description, trouble.length().toSeconds()));
             drills.randomUser.misbehave(trouble.trouble(), trouble.length());
@@ -157,15 +186,41 @@ final class Drill {
         return recovered;
     }
 
-    /** The supervisor starts a killed server again; a drill only waits for that, never helps. */
+    /**
+     * The supervisor starts a killed server again, and any server that went down with it (Airflow exits when its
+     * database is killed); a drill only waits for that, never helps.
+     */
     private void awaitHealthy(ServerKind server, long killedPid) throws InterruptedException {
         Instant deadline = Instant.now().plus(RECOVERY_TIMEOUT);
-        while (!(stack.pid(server).filter(pid -> pid != killedPid).isPresent() && stack.isHealthy(server))) {
+        while (stack.pid(server).filter(pid -> pid != killedPid).isEmpty()) {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException(server.displayName() + " was not started again within " + RECOVERY_TIMEOUT.toMinutes() + " min");
             }
             Thread.sleep(250);
         }
+        awaitStackHealthy();
+    }
+
+    private void awaitStackHealthy() throws InterruptedException {
+        Instant deadline = Instant.now().plus(RECOVERY_TIMEOUT);
+        Set<ServerKind> down = unhealthy();
+        while (!down.isEmpty()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(down + " did not answer again within " + RECOVERY_TIMEOUT.toMinutes() + " min");
+            }
+            Thread.sleep(250);
+            down = unhealthy();
+        }
+    }
+
+    private Set<ServerKind> unhealthy() {
+        Set<ServerKind> down = EnumSet.noneOf(ServerKind.class);
+        for (ServerKind server : ServerKind.values()) {
+            if (!stack.isHealthy(server)) {
+                down.add(server);
+            }
+        }
+        return down;
     }
 
     /** Garbage and a record naming a schema id the registry never issued, in every topic the pipeline reads. */

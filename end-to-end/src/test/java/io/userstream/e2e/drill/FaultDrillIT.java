@@ -45,6 +45,7 @@ class FaultDrillIT {
 
     static Stream<Fault> faults() {
         return Stream.of(
+                new Fault.Kill(ServerKind.POSTGRES),
                 new Fault.Kill(ServerKind.PROCESSOR),
                 new Fault.Outage(ServerKind.KAFKA, Duration.ofSeconds(20)));
     }

@@ -1,7 +1,7 @@
 package io.userstream.localstack.airflow;
 
 /** Airflow's REST API refused a request, answered something unexpected, or a wait ran out; the message is for a person. */
-public final class AirflowApiException extends RuntimeException {
+public sealed class AirflowApiException extends RuntimeException permits AirflowUnavailableException {
 
     AirflowApiException(String message) {
         super(message);

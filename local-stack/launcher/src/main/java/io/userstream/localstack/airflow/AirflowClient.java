@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Triggers and watches DAG runs through Airflow 3's REST API ({@code /api/v2}), logged in with a
@@ -32,7 +31,7 @@ import java.util.function.Consumer;
  * airflow.awaitDag("user_automation", Duration.ofMinutes(2));   // parsed by the dag-processor
  * airflow.unpause("user_automation");                          // new DAGs start paused
  * DagRun run = airflow.trigger("user_automation", Map.of("count", 50, "source", "faker"));
- * run = airflow.awaitCompletion(run, Duration.ofMinutes(10), task -> {});
+ * run = airflow.awaitCompletion(run, Duration.ofMinutes(10), task -> {});   // rides out Airflow restarts
  * }</pre>
  */
 public final class AirflowClient {
@@ -70,12 +69,20 @@ public final class AirflowClient {
     public void awaitDag(String dagId, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
-            HttpResponse<String> response = send("GET", "/api/v2/dags/" + encode(dagId), null);
-            if (response.statusCode() == 200) {
-                return;
-            }
-            if (response.statusCode() != 404) {
-                throw unexpected("GET /api/v2/dags/" + dagId, response);
+            try {
+                HttpResponse<String> response = send("GET", "/api/v2/dags/" + encode(dagId), null);
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                if (response.statusCode() != 404) {
+                    throw unexpected("GET /api/v2/dags/" + dagId, response);
+                }
+            } catch (AirflowUnavailableException restarting) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw restarting;
+                }
+                sleep(POLL);
+                continue;
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new AirflowApiException("DAG " + dagId + " was not parsed within " + timeout.toSeconds() + " s"
@@ -114,27 +121,44 @@ public final class AirflowClient {
     }
 
     /**
-     * Polls the run until it succeeded or failed, telling {@code taskChanged} about each task state
-     * the first time it is seen (and each new try).
+     * Polls the run until it succeeded or failed, telling {@code progress} about each task state the first
+     * time it is seen (and each new try). Airflow not answering for a while (restarting, its database away)
+     * does not end the wait: its scheduler picks the run up again when it is back.
      *
      * @throws AirflowApiException when the run is not finished within the timeout
      */
-    public DagRun awaitCompletion(DagRun run, Duration timeout, Consumer<TaskInstance> taskChanged) {
+    public DagRun awaitCompletion(DagRun run, Duration timeout, RunProgress progress) {
         Instant deadline = Instant.now().plus(timeout);
         Set<TaskInstance> seen = new HashSet<>();
+        Instant unavailableSince = null;
+        String lastState = run.state();
         while (true) {
-            DagRun current = dagRun(run.dagId(), run.dagRunId());
-            for (TaskInstance task : taskInstances(run.dagId(), run.dagRunId())) {
-                if (task.state() != null && seen.add(task)) {
-                    taskChanged.accept(task);
+            try {
+                DagRun current = dagRun(run.dagId(), run.dagRunId());
+                List<TaskInstance> tasks = taskInstances(run.dagId(), run.dagRunId());
+                if (unavailableSince != null) {
+                    progress.airflowBack(Duration.between(unavailableSince, Instant.now()));
+                    unavailableSince = null;
                 }
-            }
-            if (current.isFinished()) {
-                return current;
+                for (TaskInstance task : tasks) {
+                    if (task.state() != null && seen.add(task)) {
+                        progress.taskChanged(task);
+                    }
+                }
+                if (current.isFinished()) {
+                    return current;
+                }
+                lastState = current.state();
+            } catch (AirflowUnavailableException restarting) {
+                if (unavailableSince == null) {
+                    unavailableSince = Instant.now();
+                    progress.airflowUnavailable(restarting.getMessage());
+                }
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new AirflowApiException("DAG run " + run.dagRunId() + " of " + run.dagId() + " is still "
-                        + current.state() + " after " + timeout.toSeconds() + " s");
+                        + lastState + " after " + timeout.toSeconds() + " s"
+                        + (unavailableSince == null ? "" : "; Airflow has not answered since " + unavailableSince));
             }
             sleep(POLL);
         }
@@ -210,6 +234,9 @@ public final class AirflowClient {
     }
 
     private static AirflowApiException unexpected(String what, HttpResponse<String> response) {
+        if (response.statusCode() >= 500) {
+            return new AirflowUnavailableException("Airflow answered " + what + " with HTTP " + response.statusCode() + ": " + response.body());
+        }
         return new AirflowApiException("Airflow answered " + what + " with HTTP " + response.statusCode() + ": " + response.body());
     }
 
@@ -229,6 +256,9 @@ public final class AirflowClient {
     private String logIn() {
         HttpResponse<String> response = call("POST", "/auth/token",
                 Map.of("username", login.username(), "password", login.password()), null);
+        if (response.statusCode() >= 500) {
+            throw unexpected("POST /auth/token", response);
+        }
         if (response.statusCode() != 201 && response.statusCode() != 200) {
             throw new AirflowApiException("Airflow refused the login of " + login.username() + " at " + baseUrl
                     + "/auth/token with HTTP " + response.statusCode() + ": " + response.body());
@@ -256,7 +286,7 @@ public final class AirflowClient {
             }
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new AirflowApiException("Airflow at " + baseUrl + " did not answer " + method + " " + path + ": " + e, e);
+            throw new AirflowUnavailableException("Airflow at " + baseUrl + " did not answer " + method + " " + path + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AirflowApiException("Interrupted while calling Airflow", e);

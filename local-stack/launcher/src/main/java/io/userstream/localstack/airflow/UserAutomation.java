@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * Runs the {@code user_automation} DAG on a running stack (all servers and services up) and
@@ -119,12 +118,12 @@ public final class UserAutomation {
     }
 
     /** Waits for the DAG to be parsed, unpauses it, triggers one run and waits until it finished. */
-    public Result run(Request request, Duration timeout, Consumer<TaskInstance> taskChanged) {
+    public Result run(Request request, Duration timeout, RunProgress progress) {
         Instant began = Instant.now();
         airflow.awaitDag(DAG_ID, DAG_PARSE_TIMEOUT);
         airflow.unpause(DAG_ID);
         DagRun triggered = airflow.trigger(DAG_ID, request.conf());
-        DagRun finished = airflow.awaitCompletion(triggered, timeout, taskChanged);
+        DagRun finished = airflow.awaitCompletion(triggered, timeout, progress);
         return summarize(finished, Duration.between(began, Instant.now()));
     }
 

@@ -8,6 +8,7 @@ import io.userstream.localstack.Ports;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.Supervisor;
 import io.userstream.localstack.airflow.AirflowApiException;
+import io.userstream.localstack.airflow.RunProgress;
 import io.userstream.localstack.airflow.TaskInstance;
 import io.userstream.localstack.airflow.UserAutomation;
 import java.io.IOException;
@@ -130,7 +131,22 @@ public final class PipelineCommand {
         UserAutomation automation = new UserAutomation(stack);
         // Generous: randomuser.me allows about 66 users/s; the DAG itself fails a run that stalls.
         Duration timeout = Duration.ofMinutes(15).plusSeconds(request.count() / 50);
-        UserAutomation.Result result = automation.run(request, timeout, this::taskProgress);
+        UserAutomation.Result result = automation.run(request, timeout, new RunProgress() {
+            @Override
+            public void taskChanged(TaskInstance task) {
+                taskProgress(task);
+            }
+
+            @Override
+            public void airflowUnavailable(String reason) {
+                System.out.printf("[%5.1f s]   Airflow does not answer (%s); waiting for it to come back%n", seconds(), reason);
+            }
+
+            @Override
+            public void airflowBack(Duration down) {
+                System.out.printf("[%5.1f s]   Airflow answers again after %.0f s%n", seconds(), down.toMillis() / 1e3);
+            }
+        });
         String runId = result.dagRun().dagRunId();
         System.out.printf("DAG run %s: %s in %.1f s (ingestion run %s)%n", runId, result.dagRun().state(),
                 result.took().toMillis() / 1e3, result.ingestionRunId().map(Object::toString).orElse("not started"));
