@@ -2,52 +2,74 @@ package io.userstream.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.userstream.localstack.Distributions;
+import io.userstream.e2e.drill.Drill;
+import io.userstream.e2e.drill.DrillResult;
+import io.userstream.e2e.drill.DrillStack;
+import io.userstream.e2e.drill.Fault;
 import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.Ports;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.airflow.TaskInstance;
 import io.userstream.localstack.airflow.UserAutomation;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The real {@code ./pipeline} script as a user runs it, on free ports and a state folder of its own:
- * every server, the three service jars and Airflow, a run of the user_automation DAG, the services'
- * health, a second ingestion and a clean stop.
+ * The real {@code ./pipeline} script as a user runs it, on free ports and a state folder of its own: {@code up}
+ * starts every server, the three service jars and Airflow and runs the user_automation DAG; then, on that same
+ * stack, the representative subset of the fault drills ({@code bench/drills.sh} runs them all, repeated); then
+ * {@code status}, {@code ingest}, a failing run, and {@code down}, which must stop everything.
+ *
+ * <p>The drills: kill -9 of PostgreSQL (Airflow goes down with its database and is started again; the
+ * ingestion ledger rides it out), of the processor (exactly-once output and window counts), and a 70 s Kafka
+ * outage that every stage must wait out and reconnect after. Each must end with every published user stored
+ * exactly once or dead-lettered, nothing else stored, exact stats, and the DAG run and the ingestion run
+ * SUCCEEDED, with no step by a person: what was killed is started again by the supervisor {@code up} left running.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineUpIT {
 
     private static final int SERVER_COUNT = ServerKind.values().length;
+    /** Enough for a fault to land mid-run on two cores, small enough to keep the suite under its budget. */
+    private static final int DRILL_USERS = 20_000;
 
-    private final Path repositoryRoot = Distributions.locate().repositoryRoot();
-    private final Ports ports = Ports.ephemeral();
-    private final Path stateDir = newStateDirUnderTarget();
+    private final PipelineScript pipeline = new PipelineScript();
+    private final Ports ports = pipeline.ports;
+    private PipelineScript.Result up;
+    private DrillStack drills;
 
-    @AfterEach
+    @BeforeAll
+    void up() throws Exception {
+        up = pipeline.run("up", "--count", "50", "--source", "faker");
+    }
+
+    @AfterAll
     void stopWhateverIsLeft() throws Exception {
-        pipeline("down");
+        if (drills != null) {
+            drills.close();
+        }
+        pipeline.run("down");
     }
 
     @Test
-    void upRunsTheDagAndEveryServiceIsUpThenIngestRunsAgainAndDownStopsEverything() throws Exception {
-        Result up = pipeline("up", "--count", "50", "--source", "faker");
+    @Order(1)
+    void upStartsEveryServerAndRunsTheDag() throws Exception {
         assertThat(up.exitCode()).as(up.output()).isZero();
         for (ServerKind kind : ServerKind.values()) {
             assertThat(up.output()).as(up.output()).contains(kind.displayName() + " ready on 127.0.0.1:" + ports.clientPort(kind));
@@ -55,40 +77,54 @@ class PipelineUpIT {
         assertThat(up.output()).contains("All servers and services up in", "check_services: success", "summarize: success",
                 "stored=50", "published=50", "dead-lettered=", "one stored user: ", "): GET /api/v1/users/",
                 "login admin / ", "/swagger-ui.html", "/actuator/health");
-        Set<Long> pids = recordedPids();
-        assertThat(pids).hasSize(SERVER_COUNT);
-        Set<Long> children = new HashSet<>();
-        pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> children.add(d.pid()))));
+        assertThat(pipeline.recordedPids()).hasSize(SERVER_COUNT);
+        long supervisor = Long.parseLong(Files.readString(pipeline.stateDir.resolve("supervisor.pid")).trim().split("\\s+")[0]);
+        assertThat(PipelineScript.alive(supervisor)).as("supervisor pid " + supervisor).isTrue();
+    }
 
-        // A service killed with kill -9 is started again by the supervisor up left running, with no command.
-        LocalStack watched = LocalStack.detached(stateDir, ports, line -> { });
-        long supervisor = Long.parseLong(Files.readString(stateDir.resolve("supervisor.pid")).trim().split("\\s+")[0]);
-        assertThat(alive(supervisor)).as("supervisor pid " + supervisor).isTrue();
-        long killed = watched.pid(ServerKind.PROCESSOR).orElseThrow();
-        ProcessHandle.of(killed).orElseThrow().destroyForcibly();
-        long restartDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!(watched.crashed().isEmpty() && watched.pid(ServerKind.PROCESSOR).filter(pid -> pid != killed).isPresent()
-                && watched.isHealthy(ServerKind.PROCESSOR))) {
-            assertThat(System.nanoTime()).as("stream-processor started again within 3 min; supervisor log:%n%s",
-                    pipeline("logs", "supervisor").output()).isLessThan(restartDeadline);
-            Thread.sleep(500);
+    static Stream<Fault> faults() {
+        return Stream.of(
+                new Fault.Kill(ServerKind.POSTGRES),
+                new Fault.Kill(ServerKind.PROCESSOR),
+                // Longer than a producer's default max.block.ms (60 s): a send timing out inside a transaction lost users.
+                new Fault.Outage(ServerKind.KAFKA, Duration.ofSeconds(70)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("faults")
+    @Order(2)
+    void aFaultLosesNothingDuplicatesNothingKeepsStatsExactAndNeedsNoHands(Fault fault) throws Exception {
+        if (drills == null) {
+            drills = DrillStack.on(LocalStack.detached(pipeline.stateDir, ports, line -> System.out.println("[drill] [stack] " + line)));
         }
-        pids = recordedPids();
-        children.clear();
-        pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> children.add(d.pid()))));
+        long seed = Long.getLong("drill.seed", System.nanoTime());
+        System.out.println("[drill] random seed " + seed + " (-Ddrill.seed to repeat)");
 
-        Result status = pipeline("status");
+        DrillResult result = new Drill(drills, line -> System.out.println("[drill] " + line), new Random(seed)).run(fault, DRILL_USERS);
+
+        assertThat(result.passed()).as(result.summary()).isTrue();
+        assertThat(result.note()).as(result.summary()).doesNotContain("before the fault");
+        if (fault instanceof Fault.Kill kill) {
+            assertThat(pipeline.run("logs", "supervisor").output()).as("the supervisor up left running restarted what was killed")
+                    .contains(kill.server().displayName() + " is gone without a stop being asked for");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void statusAndIngestWorkOnTheStackAndALauncherClientToo() throws Exception {
+        PipelineScript.Result status = pipeline.run("status");
         assertThat(status.exitCode()).as(status.output()).isZero();
         assertThat(status.output()).contains("supervisor", "running (restarts crashed servers)");
         assertThat(status.output().lines().filter(line -> line.endsWith(" UP"))).hasSize(SERVER_COUNT);
         assertThat(status.output()).contains("ingest-service", "stream-processor", "user-store-service");
 
-        Result ingest = pipeline("ingest", "--count", "20");
+        PipelineScript.Result ingest = pipeline.run("ingest", "--count", "20");
         assertThat(ingest.exitCode()).as(ingest.output()).isZero();
         assertThat(ingest.output()).contains("count=20 source=faker", "published=20", "stored=20");
 
         // The launcher's API, as other tests use it against the stack ./pipeline started.
-        LocalStack stack = LocalStack.detached(stateDir, ports, line -> { });
+        LocalStack stack = LocalStack.detached(pipeline.stateDir, ports, line -> { });
         List<TaskInstance> seen = new ArrayList<>();
         UserAutomation.Result result = new UserAutomation(stack)
                 .run(UserAutomation.Request.of(5, "faker"), Duration.ofMinutes(10), seen::add);
@@ -99,110 +135,39 @@ class PipelineUpIT {
         assertThat(result.tasks()).extracting(TaskInstance::state).containsOnly("success");
         assertThat(seen).extracting(TaskInstance::taskId).contains("check_services", "start_ingestion", "wait_for_ingestion",
                 "verify_delivery", "summarize");
+    }
 
-        // A DAG run that fails names the failed task and its log, and the command exits 1.
-        stack.stop(ServerKind.STORE);
-        Result failed = pipeline("ingest", "--count", "5");
+    @Test
+    @Order(4)
+    void aFailedRunNamesItsTaskAndLogAndExitsOne() throws Exception {
+        LocalStack.detached(pipeline.stateDir, ports, line -> { }).stop(ServerKind.STORE);
+        PipelineScript.Result failed = pipeline.run("ingest", "--count", "5");
         assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
         assertThat(failed.output()).contains("DAG run ", ": failed", "FAILED task check_services", "user_store_api");
+    }
 
-        Result down = pipeline("down");
+    @Test
+    @Order(5)
+    void downStopsEveryServerTheirChildrenAndTheSupervisor() throws Exception {
+        Set<Long> pids = pipeline.recordedPids();
+        Set<Long> children = new HashSet<>();
+        pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> children.add(d.pid()))));
+        long supervisor = Long.parseLong(Files.readString(pipeline.stateDir.resolve("supervisor.pid")).trim().split("\\s+")[0]);
+
+        PipelineScript.Result down = pipeline.run("down");
         assertThat(down.exitCode()).as(down.output()).isZero();
-        assertThat(alive(supervisor)).as("supervisor pid " + supervisor).isFalse();
-        assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).as("pid " + pid).isFalse());
+        assertThat(PipelineScript.alive(supervisor)).as("supervisor pid " + supervisor).isFalse();
+        assertThat(pids).allSatisfy(pid -> assertThat(PipelineScript.alive(pid)).as("pid " + pid).isFalse());
         assertThat(children).as("children of the servers").isNotEmpty()
-                .allSatisfy(pid -> assertThat(alive(pid)).as("child pid " + pid).isFalse());
+                .allSatisfy(pid -> assertThat(PipelineScript.alive(pid)).as("child pid " + pid).isFalse());
         for (ServerKind kind : ServerKind.values()) {
             for (int port : ports.boundBy(kind)) {
                 assertThat(Ports.isListening(port)).as(kind + " port " + port).isFalse();
             }
         }
 
-        Result after = pipeline("status");
+        PipelineScript.Result after = pipeline.run("status");
         assertThat(after.exitCode()).isEqualTo(1);
         assertThat(after.output().lines().filter(line -> line.endsWith("not running"))).hasSize(SERVER_COUNT);
-    }
-
-    @Test
-    void ctrlCWhileStartingStopsWhatWasStarted() throws Exception {
-        Process up = builder("up", "--no-run").start();
-        Set<Long> seen = new HashSet<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (seen.size() < 2 && System.nanoTime() < deadline) {
-            seen.addAll(recordedPids());
-            Thread.sleep(50);
-        }
-        assertThat(seen).as("servers started before Ctrl-C").hasSizeGreaterThanOrEqualTo(2);
-
-        new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor();
-        assertThat(up.waitFor(90, TimeUnit.SECONDS)).isTrue();
-        seen.addAll(recordedPids());
-
-        assertThat(seen).allSatisfy(pid -> assertThat(alive(pid)).as("pid " + pid).isFalse());
-        assertThat(recordedPids()).isEmpty();
-    }
-
-    private Set<Long> recordedPids() throws IOException {
-        Set<Long> pids = new HashSet<>();
-        if (!Files.exists(stateDir)) {
-            return pids;
-        }
-        try (Stream<Path> files = Files.walk(stateDir, 2)) {
-            // The servers' PID files, one folder down; the supervisor's (at the top) is not a server's.
-            for (Path file : files.filter(f -> f.toString().endsWith(".pid") && !f.getParent().equals(stateDir)).toList()) {
-                try {
-                    pids.add(Long.parseLong(Files.readString(file).trim().split("\\s+")[0]));
-                } catch (IOException | NumberFormatException e) {
-                    // being written or removed right now; the next look sees it
-                }
-            }
-        }
-        return pids;
-    }
-
-    private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    private ProcessBuilder builder(String... args) {
-        ProcessBuilder builder = new ProcessBuilder(Stream.concat(Stream.of(repositoryRoot.resolve("pipeline").toString()), Stream.of(args)).toList())
-                .directory(repositoryRoot.toFile())
-                .redirectErrorStream(true);
-        Map<String, String> env = new HashMap<>(ports.asEnvironment());
-        env.put("PIPELINE_STATE_DIR", stateDir.toString());
-        // The DAG's retries of an unreachable service, 1 s apart instead of 10: the failing run above ends sooner.
-        env.put("USER_AUTOMATION_HTTP_RETRY_DELAY_SECONDS", "1");
-        builder.environment().putAll(env);
-        return builder;
-    }
-
-    /** Runs the script, echoing its output as it comes (runs take minutes) and returning all of it. */
-    private Result pipeline(String... args) throws Exception {
-        Process process = builder(args).start();
-        StringBuilder output = new StringBuilder();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                System.out.println("[pipeline " + args[0] + "] " + line);
-                output.append(line).append('\n');
-            }
-        }
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), output.toString());
-    }
-
-    /**
-     * A new folder below target/, not /tmp: as root, PostgreSQL runs as nobody, who cannot enter
-     * JUnit's private temporary folders.
-     */
-    private static Path newStateDirUnderTarget() {
-        try {
-            Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
-            return Files.createTempDirectory(target, "pipeline-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private record Result(int exitCode, String output) {
     }
 }

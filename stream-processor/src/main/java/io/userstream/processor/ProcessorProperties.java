@@ -26,6 +26,11 @@ import org.springframework.validation.annotation.Validated;
  *                               is not counted (Kafka Streams' dropped-records metric). It bounds how far one task's
  *                               backlog (a restart, an outage) may trail the others', so keep it long: 24h by default
  * @param closeTimeout           how long shutdown waits for the Streams client to commit and close
+ * @param outageBudget           how long a Kafka outage the processor waits out: its producer's {@code max.block.ms} and
+ *                               {@code delivery.timeout.ms}. A send that times out within a transaction sends Kafka Streams
+ *                               down its task-corruption path, which lost users in a 60 s outage drill (docs/reliability.md);
+ *                               waiting instead ends in the transaction being fenced, after which every task restarts from
+ *                               its last commit with its state rebuilt
  * @param health                 when the {@code kafka} and {@code kafkaStreams} health components say DOWN
  */
 @Validated
@@ -37,6 +42,7 @@ public record ProcessorProperties(
         @NotNull @DurationMin(millis = 1) Duration statsFlushInterval,
         @NotNull @DurationMin(millis = 0) Duration statsLatenessLimit,
         @NotNull Duration closeTimeout,
+        @NotNull @DurationMin(seconds = 1) Duration outageBudget,
         @Valid @NotNull Health health) {
 
     /**

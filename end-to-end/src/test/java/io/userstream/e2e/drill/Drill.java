@@ -54,7 +54,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * (when the ingestion has published a random share of its users), the system left to recover by itself,
  * then every user of the run followed through the topics and Cassandra.
  */
-final class Drill {
+public final class Drill {
 
     static final String USERS_CREATED = "users_created";
     static final String USERS_PROCESSED = "users_processed";
@@ -75,7 +75,7 @@ final class Drill {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    Drill(DrillStack drills, Consumer<String> log, Random random) {
+    public Drill(DrillStack drills, Consumer<String> log, Random random) {
         this.drills = drills;
         this.stack = drills.stack;
         this.log = log;
@@ -84,14 +84,14 @@ final class Drill {
         generic.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl(), AvroSerdeConfig.SPECIFIC_AVRO_READER, false), false);
     }
 
-    DrillResult run(Fault fault, int users) throws Exception {
+    public DrillResult run(Fault fault, int users) throws Exception {
         Map<String, Map<TopicPartition, Long>> from = new HashMap<>();
         for (String topic : List.of(USERS_CREATED, USERS_PROCESSED, DEAD_LETTERS)) {
             from.put(topic, topics.endOffsets(topic));
         }
         UserAutomation.Request request = new UserAutomation.Request(users, fault.source(), "drill-" + UUID.randomUUID().toString().substring(0, 8));
         if (fault.source().equals("randomuser")) {
-            drills.randomUser.serve(new RandomUserPopulation(users, 50, random.nextLong()));
+            drills.randomUser().serve(new RandomUserPopulation(users, 50, random.nextLong()));
         }
         double share = 0.1 + 0.6 * random.nextDouble();
         log.accept("drill '%s': %d %s users, seed %s; the fault comes once %.0f %% are published".formatted(
@@ -176,7 +176,7 @@ final class Drill {
             awaitStackHealthy();
         } else if (fault instanceof Fault.SourceTrouble trouble) {
             log.accept("  randomuser.me %s for %d s".formatted(trouble.trouble().description, trouble.length().toSeconds()));
-            drills.randomUser.misbehave(trouble.trouble(), trouble.length());
+            drills.randomUser().misbehave(trouble.trouble(), trouble.length());
             Thread.sleep(trouble.length().toMillis()); // the trouble lasts this long; the drill waits on the DAG run after
         } else if (fault instanceof Fault.Poison) {
             sendPoison();

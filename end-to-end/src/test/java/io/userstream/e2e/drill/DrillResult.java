@@ -17,20 +17,20 @@ import java.time.Duration;
  * @param recovered        from the fault to the faulty part answering again (zero without a fault)
  * @param took             from the DAG's trigger to its end
  */
-record DrillResult(String fault, int requested, String dagRun, String ingestion, long published, long stored,
+public record DrillResult(String fault, int requested, String dagRun, String ingestion, long published, long stored,
                    long deadLettered, long lost, long extra, long duplicated, long statsExpected, long statsCounted, Duration recovered,
                    Duration took, String note) {
 
-    long statsError() {
+    public long statsError() {
         return statsCounted - statsExpected;
     }
 
-    boolean passed() {
+    public boolean passed() {
         return "success".equals(dagRun) && "SUCCEEDED".equals(ingestion) && published > 0 && lost == 0 && extra == 0
                 && duplicated == 0 && statsExpected >= stored && statsError() == 0 && stored + deadLettered == published;
     }
 
-    String summary() {
+    public String summary() {
         return ("%s: %s | DAG run %s, ingestion %s | published %d, stored %d, dead-lettered %d, lost %d, extra %d, duplicated %d,"
                 + " stats %d of %d (error %d) | recovered in %.1f s, run took %.1f s%s").formatted(
                 fault, passed() ? "PASSED" : "FAILED", dagRun, ingestion, published, stored, deadLettered, lost, extra, duplicated,

@@ -20,35 +20,63 @@ import java.util.function.Consumer;
 import mockwebserver3.MockWebServer;
 
 /**
- * The whole pipeline for drills: every real server, the three services and Airflow on free ports (a stack of
- * its own, state under target/), the randomuser.me stand-in, and a supervisor that starts crashed servers
- * again as {@code ./pipeline up}'s does. Checks read Cassandra and Kafka directly through it.
+ * The whole pipeline for drills: every real server, the three services and Airflow, and whatever starts crashed
+ * servers again. Either a stack of its own ({@link #start}: free ports, state under target/, the randomuser.me
+ * stand-in, a supervisor thread like {@code ./pipeline up}'s), or one that {@code ./pipeline up} started
+ * ({@link #on}: its own supervisor process restarts, as for a user). Checks read Cassandra and Kafka directly through it.
  */
-final class DrillStack implements AutoCloseable {
+public final class DrillStack implements AutoCloseable {
 
     final LocalStack stack;
-    final TroubledRandomUserApi randomUser = new TroubledRandomUserApi();
-    private final MockWebServer randomUserServer = new MockWebServer();
+    private final TroubledRandomUserApi randomUser;
+    private final MockWebServer randomUserServer;
     private final Supervisor supervisor;
     private CqlSession cassandra;
 
-    DrillStack(Consumer<String> log) {
+    private DrillStack(LocalStack stack, TroubledRandomUserApi randomUser, MockWebServer randomUserServer, Supervisor supervisor) {
+        this.stack = stack;
+        this.randomUser = randomUser;
+        this.randomUserServer = randomUserServer;
+        this.supervisor = supervisor;
+    }
+
+    /** A stack of its own, its ingest-service reading the randomuser.me stand-in, closed (stopped) with this object. */
+    public static DrillStack start(Consumer<String> log) {
+        TroubledRandomUserApi randomUser = new TroubledRandomUserApi();
+        MockWebServer randomUserServer = new MockWebServer();
         try {
             randomUserServer.setDispatcher(randomUser);
             randomUserServer.start();
             Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
             // Below target/, not /tmp: as root, PostgreSQL runs as nobody, who cannot enter private temporary folders.
             Path state = Files.createTempDirectory(target, "drills-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            stack = LocalStack.attached(state, Ports.ephemeral(), line -> log.accept("[stack] " + line));
+            LocalStack stack = LocalStack.attached(state, Ports.ephemeral(), line -> log.accept("[stack] " + line));
             stack.withServiceProperties(ServerKind.INGEST, Map.of(
                     "ingest.randomuser.base-url", randomUserServer.url("/api/1.4/").toString(),
                     // The stand-in has no per-IP limit; pacing at randomuser.me's 66 users/s would make each drill an hour.
                     "ingest.randomuser.pacing.users-per-window", "1000000"));
             stack.start(EnumSet.allOf(ServerKind.class));
-            supervisor = Supervisor.watch(stack, line -> log.accept("[supervisor] " + line));
+            return new DrillStack(stack, randomUser, randomUserServer, Supervisor.watch(stack, line -> log.accept("[supervisor] " + line)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The stack {@code ./pipeline up} started and keeps: its supervisor process restarts what a drill kills. Its
+     * ingest-service reads the real randomuser.me, so only faker drills run on it. Closing leaves it running.
+     */
+    public static DrillStack on(LocalStack running) {
+        return new DrillStack(running, null, null, null);
+    }
+
+    /** The randomuser.me stand-in the stack's ingest-service reads. */
+    TroubledRandomUserApi randomUser() {
+        if (randomUser == null) {
+            throw new IllegalStateException("this stack's ingest-service reads the real randomuser.me, not the stand-in; "
+                    + "randomuser.me drills need DrillStack.start");
+        }
+        return randomUser;
     }
 
     /** A session to the stack's Cassandra, opened on first use; it reconnects by itself after an outage. */
@@ -67,11 +95,13 @@ final class DrillStack implements AutoCloseable {
 
     @Override
     public void close() {
-        supervisor.close();
         if (cassandra != null) {
             cassandra.close();
         }
-        stack.close();
-        randomUserServer.close();
+        if (supervisor != null) {
+            supervisor.close();
+            stack.close();
+            randomUserServer.close();
+        }
     }
 }

@@ -32,7 +32,7 @@ public final class FaultDrills {
         System.out.printf("[drills] %d drills x %d repetitions, %d users per run, random seed %d%n", faults.size(), repetitions, users, seed);
         Map<String, List<DrillResult>> results = new LinkedHashMap<>();
         Path report = Path.of("target", "drills.md").toAbsolutePath();
-        try (DrillStack drills = new DrillStack(line -> System.out.println(Instant.now() + " " + line))) {
+        try (DrillStack drills = DrillStack.start(line -> System.out.println(Instant.now() + " " + line))) {
             Drill drill = new Drill(drills, line -> System.out.println(Instant.now() + " [drill] " + line), new Random(seed));
             for (Fault fault : faults) {
                 for (int i = 1; i <= repetitions; i++) {

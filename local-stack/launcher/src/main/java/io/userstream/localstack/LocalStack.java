@@ -218,6 +218,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Stops one server (gracefully, then by force); its data stays for the next start. */
     public void stop(ServerKind kind) {
+        current(kind); // the process started last, by whichever launcher
         ServerProcess process = running.remove(kind);
         if (process != null) {
             process.stop(STOP_GRACE);
@@ -263,13 +264,31 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public boolean isRunning(ServerKind kind) {
-        ServerProcess process = running.get(kind);
-        return process != null && process.isAlive();
+        return current(kind).isPresent();
     }
 
     /** PID of a running server. */
     public Optional<Long> pid(ServerKind kind) {
-        return Optional.ofNullable(running.get(kind)).filter(ServerProcess::isAlive).map(ServerProcess::pid);
+        return current(kind).map(ServerProcess::pid);
+    }
+
+    /**
+     * The live process of {@code kind}: the one this launcher knows, else the one its PID file names, since
+     * another launcher on the same state folder (the supervisor process of {@code ./pipeline up}) may have
+     * started it again after a crash.
+     */
+    private Optional<ServerProcess> current(ServerKind kind) {
+        ServerProcess known = running.get(kind);
+        if (known != null && known.isAlive()) {
+            return Optional.of(known);
+        }
+        Optional<ServerProcess> adopted = ServerProcess.adopt(servers.get(kind));
+        if (adopted.isPresent()) {
+            running.put(kind, adopted.get());
+        } else if (known != null) {
+            running.remove(kind, known);
+        }
+        return adopted;
     }
 
     /** A fresh protocol round trip (the same check used at start-up). */

@@ -1,7 +1,9 @@
 package io.userstream.processor.runtime;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,6 +12,8 @@ import io.userstream.processor.topology.UserProcessingTopology;
 import io.userstream.schema.UserProcessed;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.kstream.KStream;
@@ -80,6 +84,19 @@ class StreamsRuntimeConfiguration {
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             factoryBean.setCloseTimeout((int) properties.closeTimeout().toSeconds());
+            factoryBean.setStreamsConfiguration(withOutageBudget(factoryBean.getStreamsConfiguration(), properties.outageBudget()));
         };
+    }
+
+    /** The producer waits out a broker outage this long instead of failing a send inside a transaction. */
+    static Properties withOutageBudget(Properties streamsConfiguration, Duration outageBudget) {
+        Properties config = new Properties();
+        if (streamsConfiguration != null) {
+            config.putAll(streamsConfiguration);
+        }
+        String millis = Long.toString(outageBudget.toMillis());
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), millis);
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), millis);
+        return config;
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Properties;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.userstream.processor.ProcessorProperties;
@@ -15,13 +16,16 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 
-/** The uncaught-exception policy: replace the thread, count it, remember it for the health check within its window. */
+/**
+ * The uncaught-exception policy (replace the thread, count it, remember it for the health check within its window)
+ * and the producer's outage budget.
+ */
 class StreamsRuntimeConfigurationTest {
 
     private static final Duration WINDOW = Duration.ofMinutes(10);
     private static final ProcessorProperties PROPERTIES = new ProcessorProperties(
             new ProcessorProperties.Topics("a", "b", "c", "d", 6, 1),
-            Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(24), Duration.ofSeconds(7),
+            Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(24), Duration.ofSeconds(7), Duration.ofMinutes(5),
             new ProcessorProperties.Health(Duration.ofSeconds(3), WINDOW, 3));
 
     @Test
@@ -41,6 +45,22 @@ class StreamsRuntimeConfigurationTest {
             assertThat(error.type()).isEqualTo(IllegalArgumentException.class.getName());
             assertThat(error.message()).isEqualTo("boom again");
         });
+    }
+
+    @Test
+    void producerWaitsOutAnOutageOfTheBudgetAndKeepsTheRestOfTheConfiguration() {
+        StreamsBuilderFactoryBean factoryBean = new StreamsBuilderFactoryBean();
+        Properties configured = new Properties();
+        configured.put("processing.guarantee", "exactly_once_v2");
+        factoryBean.setStreamsConfiguration(configured);
+
+        new StreamsRuntimeConfiguration().streamsRuntime(PROPERTIES, new SimpleMeterRegistry(),
+                new StreamThreadReplacements(Clock.systemUTC(), WINDOW)).configure(factoryBean);
+
+        assertThat(factoryBean.getStreamsConfiguration())
+                .containsEntry("producer.max.block.ms", "300000")
+                .containsEntry("producer.delivery.timeout.ms", "300000")
+                .containsEntry("processing.guarantee", "exactly_once_v2");
     }
 
     @Test

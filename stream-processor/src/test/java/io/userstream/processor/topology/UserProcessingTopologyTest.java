@@ -58,7 +58,7 @@ class UserProcessingTopologyTest {
     private static final Duration LATENESS_LIMIT = Duration.ofHours(24);
     private static final ProcessorProperties PROPERTIES = new ProcessorProperties(
             new ProcessorProperties.Topics("users_created", "users_processed", "user_stats", "users_dlq", 6, 1),
-            RETENTION, WINDOW, FLUSH, LATENESS_LIMIT, Duration.ofSeconds(10),
+            RETENTION, WINDOW, FLUSH, LATENESS_LIMIT, Duration.ofSeconds(10), Duration.ofMinutes(5),
             new ProcessorProperties.Health(Duration.ofSeconds(3), Duration.ofMinutes(10), 3));
 
     private static Map<String, Object> serdeConfigs;
