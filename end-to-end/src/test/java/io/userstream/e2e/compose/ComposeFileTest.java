@@ -6,9 +6,11 @@ import io.userstream.localstack.Distributions;
 import io.userstream.localstack.Ports;
 import io.userstream.localstack.ServerKind;
 import java.io.IOException;
+import java.net.URI;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,7 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * docker-compose.yml (repository root) against the three services' real configuration, without Docker. The
+ * docker-compose.yml (repository root) against our four services' real configuration (ingest-service,
+ * stream-processor, user-store-service and the console), without Docker. The
  * file is read as Compose reads it, with .env.example's values; every environment variable it gives a
  * service must set, by Spring Boot's relaxed binding of the system environment, a property the service has
  * (a key of its application.yml or of the Spring Boot configuration metadata in its packaged jar). The
@@ -174,9 +177,11 @@ class ComposeFileTest {
         String partitions = processor.property("userstream.processor.topics.partitions");
         assertThat(ingest.property("ingest.publish.partitions")).as("partitions of the topics ingest-service creates").isEqualTo(partitions);
         assertThat(store.property("userstream.store.kafka.partitions")).as("partitions of the topics user-store-service creates").isEqualTo(partitions);
+        ServiceConfiguration console = configurations.get(ServerKind.CONSOLE);
         List.of(Map.entry(ingest, "ingest.publish.replication-factor"),
                 Map.entry(processor, "userstream.processor.topics.replication-factor"),
-                Map.entry(store, "userstream.store.kafka.replication-factor")).forEach(replication ->
+                Map.entry(store, "userstream.store.kafka.replication-factor"),
+                Map.entry(console, "userstream.console.topics.replication-factor")).forEach(replication ->
                 assertThat(Integer.parseInt(replication.getKey().property(replication.getValue())))
                         .as("%s: %s, with %d broker(s) in the file", replication.getKey().name(), replication.getValue(), compose.brokerCount())
                         .isBetween(1, compose.brokerCount()));
@@ -193,6 +198,89 @@ class ComposeFileTest {
             assertThat(replicas).as("%s: transaction log replicas", broker).isBetween(1, compose.brokerCount());
             assertThat(Integer.parseInt(env.getOrDefault("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "2")))
                     .as("%s: transaction log min ISR", broker).isBetween(1, replicas);
+        }
+    }
+
+    // --- The console -----------------------------------------------------------------------------------------
+
+    /**
+     * The console calls the services and Airflow over HTTP: each URL names that service of the file and the port
+     * it listens on (its application.yml's 127.0.0.1 default would reach nothing inside a container).
+     */
+    @Test
+    void theConsoleCallsTheServicesOfTheFileAtThePortsTheyListenOn() {
+        ServiceConfiguration console = configurations.get(ServerKind.CONSOLE);
+        Map<String, ServerKind> watched = Map.of(
+                "userstream.console.ingest-url", ServerKind.INGEST,
+                "userstream.console.store-url", ServerKind.STORE,
+                "userstream.console.processor-url", ServerKind.PROCESSOR);
+        watched.forEach((property, service) -> {
+            URI url = URI.create(Objects.requireNonNull(console.property(property), property));
+            assertThat(url.getScheme()).as("console: %s=%s", property, url).isEqualTo("http");
+            assertThat(url.getHost()).as("console: %s=%s names %s's service", property, url, service.displayName())
+                    .isEqualTo(service.displayName());
+            assertThat(url.getPort()).as("console: %s=%s uses the port %s listens on", property, url, service.displayName())
+                    .isEqualTo(configurations.get(service).port("server.port", 8080));
+            assertThat(url.getPath()).as("console: %s=%s is the service's root", property, url).isIn("", "/");
+        });
+    }
+
+    /** Airflow's URL names the service running Airflow's API server (the UI and the REST API) and its port. */
+    @Test
+    void theConsoleLinksToTheAirflowApiServerOfTheFile() {
+        String property = "userstream.console.airflow-url";
+        URI url = URI.create(Objects.requireNonNull(configurations.get(ServerKind.CONSOLE).property(property), property));
+        assertThat(url.getScheme()).as("console: %s=%s", property, url).isEqualTo("http");
+        assertThat(compose.serviceNames()).as("console: %s=%s names a service of the file", property, url).contains(url.getHost());
+        Object command = compose.service(url.getHost()).get("command");
+        assertThat(command instanceof List<?> list ? list.stream().map(Object::toString).toList() : List.of(String.valueOf(command)))
+                .as("console: %s=%s names the service running Airflow's api-server", property, url).contains("api-server");
+        int port = Integer.parseInt(compose.environment(url.getHost()).getOrDefault("AIRFLOW__API__PORT", "8080"));
+        assertThat(url.getPort()).as("console: %s=%s uses the api-server's port", property, url).isEqualTo(port);
+        assertThat(compose.ports(url.getHost())).as("%s: published ports [host, container]", url.getHost())
+                .anySatisfy(mapping -> assertThat(mapping[1]).isEqualTo(port));
+    }
+
+    /**
+     * The console shows the pipeline's own topics and the processor's Kafka Streams group, and re-drives dead
+     * letters into the topic the processor reads; its audit topic is a topic of its own.
+     */
+    @Test
+    void theConsoleReadsThePipelinesTopicsAndTheProcessorsGroup() {
+        ServiceConfiguration console = configurations.get(ServerKind.CONSOLE);
+        ServiceConfiguration processor = configurations.get(ServerKind.PROCESSOR);
+        Map.of("userstream.console.topics.created", "userstream.processor.topics.users-created",
+                "userstream.console.topics.processed", "userstream.processor.topics.users-processed",
+                "userstream.console.topics.stats", "userstream.processor.topics.user-stats",
+                "userstream.console.topics.dead-letters", "userstream.processor.topics.dead-letter").forEach((mine, theirs) ->
+                assertThat(console.property(mine)).as("console: %s is stream-processor's %s", mine, theirs)
+                        .isNotBlank().isEqualTo(processor.property(theirs)));
+        assertThat(console.property("userstream.console.streams-application-id")).as("console: the processor's Streams group")
+                .isNotBlank().isEqualTo(processor.property("spring.kafka.streams.application-id"));
+        assertThat(console.property("userstream.console.topics.redrive-audit")).as("console: its re-drive audit topic")
+                .isNotBlank()
+                .isNotIn(processor.property("userstream.processor.topics.users-created"),
+                        processor.property("userstream.processor.topics.users-processed"),
+                        processor.property("userstream.processor.topics.user-stats"),
+                        processor.property("userstream.processor.topics.dead-letter"));
+    }
+
+    /**
+     * The console waits, healthy, for the Kafka and registry it reads, but not for the services and Airflow it
+     * watches: it shows those as down, and is where to look when one of them does not come up.
+     */
+    @Test
+    void theConsoleWaitsForKafkaAndTheRegistryButNotForWhatItWatches() {
+        ServiceConfiguration console = configurations.get(ServerKind.CONSOLE);
+        Map<String, String> dependsOn = compose.dependsOn(console.name());
+        String broker = console.property("spring.kafka.bootstrap-servers").split(",")[0].strip()
+                .replaceFirst("^[A-Za-z_]+://", "").split(":")[0];
+        String registry = URI.create(console.property("spring.kafka.properties.schema.registry.url")).getHost();
+        assertThat(dependsOn).as("console: depends_on").containsEntry(broker, "service_healthy").containsEntry(registry, "service_healthy");
+        for (String property : List.of("userstream.console.ingest-url", "userstream.console.store-url",
+                "userstream.console.processor-url", "userstream.console.airflow-url")) {
+            assertThat(dependsOn).as("console: depends_on, the service of %s", property)
+                    .doesNotContainKey(URI.create(console.property(property)).getHost());
         }
     }
 }

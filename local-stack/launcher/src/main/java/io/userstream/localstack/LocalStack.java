@@ -21,8 +21,8 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * Real Kafka, schema registry, Cassandra, PostgreSQL and Airflow servers on 127.0.0.1, and our three
- * Spring Boot services (ingest-service, stream-processor, user-store-service) wired to them; each is
+ * Real Kafka, schema registry, Cassandra, PostgreSQL and Airflow servers on 127.0.0.1, and our four
+ * Spring Boot services (ingest-service, stream-processor, user-store-service, console) wired to them; each is
  * its own child process with its data folder and log file under one state folder.
  *
  * <p>Attached stacks (tests) stop everything they started when closed or when the JVM exits.
@@ -43,7 +43,7 @@ public final class LocalStack implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::stopAll, "local-stack-shutdown");
     private boolean hookInstalled;
 
-    private LocalStack(Path stateDir, Ports ports, boolean detached, Consumer<String> progress, Distributions distributions) {
+    LocalStack(Path stateDir, Ports ports, boolean detached, Consumer<String> progress, Distributions distributions) {
         this.stateDir = stateDir.toAbsolutePath().normalize();
         this.ports = ports;
         this.detached = detached;
@@ -54,8 +54,9 @@ public final class LocalStack implements AutoCloseable {
         servers.put(ServerKind.POSTGRES, new PostgresServer(home(ServerKind.POSTGRES), ports, distributions));
         servers.put(ServerKind.AIRFLOW, new AirflowServer(home(ServerKind.AIRFLOW), ports, distributions));
         for (ServerKind service : ServerKind.services()) {
-            servers.put(service, new SpringBootService(service, home(service), ports.clientPort(service), distributions,
-                    springProperties(SpringBootService.requirementsOf(service))));
+            Map<String, String> properties = springProperties(SpringBootService.requirementsOf(service));
+            properties.putAll(SpringBootService.httpEndpointsOf(service, ports));
+            servers.put(service, new SpringBootService(service, home(service), ports.clientPort(service), distributions, properties));
         }
         for (LocalServer server : servers.values()) {
             ServerProcess.adopt(server).ifPresent(process -> running.put(server.kind(), process));
@@ -366,6 +367,16 @@ public final class LocalStack implements AutoCloseable {
     /** stream-processor's base URL: Actuator only (it has no REST API). */
     public String streamProcessorUrl() {
         return serviceUrl(ServerKind.PROCESSOR);
+    }
+
+    /** The console's base URL: its page, {@code /api/v1/...} (live topics, runs, dead letters, re-drive) and Actuator. */
+    public String consoleUrl() {
+        return serviceUrl(ServerKind.CONSOLE);
+    }
+
+    /** The server of {@code kind} as this stack runs it (its command, properties, log): for tests in this package. */
+    LocalServer server(ServerKind kind) {
+        return servers.get(kind);
     }
 
     /**

@@ -17,13 +17,13 @@ import java.util.Map;
  */
 public record Ports(int kafka, int kafkaController, int registry, int cassandra, int cassandraStorage, int postgres,
                     int airflow, int airflowWorkerLogs,
-                    int ingest, int store, int processor) {
+                    int ingest, int store, int processor, int console) {
 
-    private static final int COUNT = 11;
+    private static final int COUNT = 12;
 
     /** The Docker Compose host ports: what {@code ./pipeline up} uses unless told otherwise. */
     public static Ports defaults() {
-        return new Ports(9092, 9093, 8081, 9042, 7000, 5432, 8080, 8793, 8082, 8083, 8084);
+        return new Ports(9092, 9093, 8081, 9042, 7000, 5432, 8080, 8793, 8082, 8083, 8084, 8085);
     }
 
     /** Free ports picked by the OS, so tests never collide with a running {@code ./pipeline up}. */
@@ -35,7 +35,7 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
                 sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
             }
             int[] p = sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-            return new Ports(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10]);
+            return new Ports(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11]);
         } catch (IOException e) {
             throw new UncheckedIOException("No free port on 127.0.0.1", e);
         } finally {
@@ -62,7 +62,8 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
                 Map.entry("AIRFLOW_WORKER_LOG_PORT", String.valueOf(airflowWorkerLogs)),
                 Map.entry("INGEST_PORT", String.valueOf(ingest)),
                 Map.entry("USER_STORE_PORT", String.valueOf(store)),
-                Map.entry("STREAM_PROCESSOR_PORT", String.valueOf(processor)));
+                Map.entry("STREAM_PROCESSOR_PORT", String.valueOf(processor)),
+                Map.entry("CONSOLE_PORT", String.valueOf(console)));
     }
 
     /** Reads overrides such as {@code KAFKA_PORT=19092} from the given environment. */
@@ -79,7 +80,8 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
                 intOr(env, "AIRFLOW_WORKER_LOG_PORT", d.airflowWorkerLogs),
                 intOr(env, "INGEST_PORT", d.ingest),
                 intOr(env, "USER_STORE_PORT", d.store),
-                intOr(env, "STREAM_PROCESSOR_PORT", d.processor));
+                intOr(env, "STREAM_PROCESSOR_PORT", d.processor),
+                intOr(env, "CONSOLE_PORT", d.console));
     }
 
     public int clientPort(ServerKind kind) {
@@ -92,6 +94,7 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
             case INGEST -> ingest;
             case STORE -> store;
             case PROCESSOR -> processor;
+            case CONSOLE -> console;
         };
     }
 
@@ -106,6 +109,7 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
             case INGEST -> new int[] {ingest};
             case STORE -> new int[] {store};
             case PROCESSOR -> new int[] {processor};
+            case CONSOLE -> new int[] {console};
         };
     }
 

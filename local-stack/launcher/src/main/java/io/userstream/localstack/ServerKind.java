@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What local-stack can run: the servers, Airflow and our three Spring Boot services. Their ports
+ * What local-stack can run: the servers, Airflow and our four Spring Boot services. Their ports
  * are in {@link Ports}. Requirements come before dependents.
  */
 public enum ServerKind {
@@ -21,7 +21,12 @@ public enum ServerKind {
     /** stream-processor's jar: needs Kafka and the registry. */
     PROCESSOR("stream-processor"),
     /** user-store-service's jar: needs Kafka, the registry and Cassandra. */
-    STORE("user-store-service");
+    STORE("user-store-service"),
+    /**
+     * The console's jar: needs Kafka and the registry. It only reads the other services over HTTP and shows
+     * them as down while they are, so it does not require them.
+     */
+    CONSOLE("console");
 
     private final String displayName;
 
@@ -36,7 +41,7 @@ public enum ServerKind {
 
     /** True for our own services (a Spring Boot jar built by this project), false for third-party servers. */
     public boolean isService() {
-        return this == INGEST || this == PROCESSOR || this == STORE;
+        return this == INGEST || this == PROCESSOR || this == STORE || this == CONSOLE;
     }
 
     /** Kafka, the registry, Cassandra and PostgreSQL: what the services' integration tests need. */
@@ -44,9 +49,9 @@ public enum ServerKind {
         return EnumSet.of(KAFKA, REGISTRY, CASSANDRA, POSTGRES);
     }
 
-    /** ingest-service, stream-processor and user-store-service. */
+    /** ingest-service, stream-processor, user-store-service and the console. */
     public static Set<ServerKind> services() {
-        return EnumSet.of(INGEST, PROCESSOR, STORE);
+        return EnumSet.of(INGEST, PROCESSOR, STORE, CONSOLE);
     }
 
     public static ServerKind fromDisplayName(String name) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,8 +48,32 @@ record SpringBootService(ServerKind kind, Path home, int clientPort, Distributio
             case INGEST -> EnumSet.of(ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.POSTGRES);
             case PROCESSOR -> EnumSet.of(ServerKind.KAFKA, ServerKind.REGISTRY);
             case STORE -> EnumSet.of(ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.CASSANDRA);
+            // Not the services it watches: it starts without them and shows them as down.
+            case CONSOLE -> EnumSet.of(ServerKind.KAFKA, ServerKind.REGISTRY);
             default -> throw new IllegalArgumentException(service.displayName() + " is not a Spring Boot service");
         };
+    }
+
+    /**
+     * The addresses a service calls over HTTP, beyond its required servers: for the console, the stack's
+     * ingest-service, user-store-service, stream-processor and Airflow (its defaults are the default ports,
+     * wrong for a stack on other ports). Empty for the other services.
+     */
+    static Map<String, String> httpEndpointsOf(ServerKind service, Ports ports) {
+        if (service != ServerKind.CONSOLE) {
+            return Map.of();
+        }
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("userstream.console.ingest-url", loopbackUrl(ports.ingest()));
+        endpoints.put("userstream.console.store-url", loopbackUrl(ports.store()));
+        endpoints.put("userstream.console.processor-url", loopbackUrl(ports.processor()));
+        endpoints.put("userstream.console.airflow-url", loopbackUrl(ports.airflow()));
+        return endpoints;
+    }
+
+    /** {@code http://127.0.0.1:<port>}: where every server and service of a stack listens. */
+    static String loopbackUrl(int port) {
+        return "http://127.0.0.1:" + port;
     }
 
     @Override
@@ -92,7 +117,7 @@ record SpringBootService(ServerKind kind, Path home, int clientPort, Distributio
     public List<String> command() {
         List<String> command = new ArrayList<>(List.of(
                 LocalServer.javaExecutable().toString(),
-                // Bounded heaps keep three services next to the servers on a laptop; SerialGC has the
+                // Bounded heaps keep four services next to the servers on a laptop; SerialGC has the
                 // smallest footprint and these heaps are small.
                 "-Xms64m", "-Xmx512m",
                 "-XX:+UseSerialGC",
@@ -139,7 +164,7 @@ record SpringBootService(ServerKind kind, Path home, int clientPort, Distributio
 
     /** {@code http://127.0.0.1:<port>}: the service's REST API and Actuator. */
     String baseUrl() {
-        return "http://127.0.0.1:" + clientPort;
+        return loopbackUrl(clientPort);
     }
 
     /** The service's own files besides its log (Kafka Streams state for the processor). */

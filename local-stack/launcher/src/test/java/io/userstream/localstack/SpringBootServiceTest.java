@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,8 @@ class SpringBootServiceTest {
                 .containsExactlyInAnyOrder(ServerKind.KAFKA, ServerKind.REGISTRY);
         assertThat(SpringBootService.requirementsOf(ServerKind.STORE))
                 .containsExactlyInAnyOrder(ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.CASSANDRA);
+        assertThat(SpringBootService.requirementsOf(ServerKind.CONSOLE))
+                .containsExactlyInAnyOrder(ServerKind.KAFKA, ServerKind.REGISTRY);
         assertThatThrownBy(() -> SpringBootService.requirementsOf(ServerKind.AIRFLOW)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -67,8 +70,33 @@ class SpringBootServiceTest {
         Files.createFile(jar.resolveSibling("user-store-service-0.1.0-SNAPSHOT-sources.jar"));
 
         assertThat(new Distributions(repositoryRoot).serviceJar(ServerKind.STORE)).isEqualTo(jar);
+        Path console = packaged("console");
+        Files.createFile(console.resolveSibling("console-0.1.0-SNAPSHOT.jar.original"));
+        assertThat(new Distributions(repositoryRoot).serviceJar(ServerKind.CONSOLE)).isEqualTo(console);
         assertThatThrownBy(() -> new Distributions(repositoryRoot).serviceJar(ServerKind.KAFKA))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theConsoleIsGivenTheOtherServicesAndAirflowAtTheStacksPortsTheOthersNothing() {
+        Ports ports = new Ports(19092, 19093, 18081, 19042, 17000, 15432, 18080, 18793, 18082, 18083, 18084, 18085);
+
+        assertThat(SpringBootService.httpEndpointsOf(ServerKind.CONSOLE, ports)).containsExactly(
+                Map.entry("userstream.console.ingest-url", "http://127.0.0.1:18082"),
+                Map.entry("userstream.console.store-url", "http://127.0.0.1:18083"),
+                Map.entry("userstream.console.processor-url", "http://127.0.0.1:18084"),
+                Map.entry("userstream.console.airflow-url", "http://127.0.0.1:18080"));
+        for (ServerKind other : List.of(ServerKind.INGEST, ServerKind.PROCESSOR, ServerKind.STORE)) {
+            assertThat(SpringBootService.httpEndpointsOf(other, ports)).as(other.displayName()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMissingConsoleJarNamesTheCommandThatBuildsIt() {
+        assertThatThrownBy(() -> new Distributions(repositoryRoot).serviceJar(ServerKind.CONSOLE))
+                .isInstanceOf(DistributionMissingException.class)
+                .hasMessageContaining("console jar is missing at " + repositoryRoot.resolve("console/target"))
+                .hasMessageContaining("./mvnw -q -pl console -am package -DskipTests");
     }
 
     private Path packaged(String module) throws Exception {

@@ -39,7 +39,7 @@ public final class PipelineCommand {
             usage: ./pipeline <command>
               up [--count N] [--source faker|randomuser] [--seed S] [--no-run]
                               start Kafka, the schema registry, Cassandra, PostgreSQL, ingest-service, stream-processor,
-                              user-store-service and Airflow on 127.0.0.1 (they keep running), then run the user_automation
+                              user-store-service, the console and Airflow on 127.0.0.1 (they keep running), then run the user_automation
                               DAG once (1,000 faker users unless told otherwise; --no-run skips it) and print what it stored
               ingest [--count N] [--source faker|randomuser] [--seed S]
                               run the user_automation DAG on the running stack and print the same summary
@@ -97,13 +97,14 @@ public final class PipelineCommand {
     private int up(RunOptions options) throws IOException {
         Ports ports = ports(true);
         System.out.println("Starting Kafka, schema registry, Cassandra, PostgreSQL, ingest-service, stream-processor,"
-                + " user-store-service and Airflow (state in " + stateDir + ") ...");
+                + " user-store-service, the console and Airflow (state in " + stateDir + ") ...");
         // Not closed: a detached stack's servers keep running until ./pipeline down.
         LocalStack stack = LocalStack.detached(stateDir, ports, this::progress);
         stack.start(EnumSet.allOf(ServerKind.class));
         ProcessHandle supervisor = new SupervisorProcess(stateDir).ensureRunning();
         System.out.printf("All servers and services up in %.1f s; a supervisor (pid %d) starts any that crashes again."
-                + " Airflow UI: %s (login %s)%n", seconds(), supervisor.pid(), stack.airflowUrl(), login(stack));
+                + " Airflow UI: %s (login %s)  Console: %s%n", seconds(), supervisor.pid(), stack.airflowUrl(), login(stack),
+                stack.consoleUrl());
         int exit = 0;
         if (options.run()) {
             exit = runDag(stack, options);
@@ -179,6 +180,8 @@ public final class PipelineCommand {
         System.out.println();
         System.out.println("Addresses (all on 127.0.0.1):");
         System.out.printf("  %-20s %s  (login %s)%n", "Airflow UI", stack.airflowUrl(), login(stack));
+        System.out.printf("  %-20s %s  (live topics, consumer lag, runs, dead letters and re-drive; health %s/actuator/health)%n",
+                "Console", stack.consoleUrl(), stack.consoleUrl());
         System.out.printf("  %-20s UI http://127.0.0.1:%d/ui   API %s%n", "Schema registry", ports.registry(), stack.schemaRegistryUrl());
         for (ServerKind service : List.of(ServerKind.INGEST, ServerKind.STORE)) {
             String url = stack.serviceUrl(service);

@@ -1,0 +1,66 @@
+package io.userstream.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How a stack wires its services, without starting anything: the console among them. */
+class LocalStackTest {
+
+    @TempDir
+    Path repositoryRoot;
+
+    @Test
+    void theConsoleIsPointedAtThisStacksServersServicesAndAirflow() throws Exception {
+        Files.createDirectories(repositoryRoot.resolve("console/target"));
+        Path jar = Files.createFile(repositoryRoot.resolve("console/target/console-0.1.0-SNAPSHOT.jar"));
+        Ports ports = Ports.ephemeral();
+        LocalStack stack = stack(ports);
+
+        assertThat(stack.consoleUrl()).isEqualTo("http://127.0.0.1:" + ports.console());
+        assertThat(stack.requirementsOf(ServerKind.CONSOLE)).containsExactlyInAnyOrder(ServerKind.KAFKA, ServerKind.REGISTRY);
+        Path home = stack.stateDir().resolve("console");
+        assertThat(stack.server(ServerKind.CONSOLE).command())
+                .containsSubsequence("-jar", home.resolve("app").resolve(jar.getFileName()).toString())
+                .contains("--server.port=" + ports.console(),
+                        "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrapServers(),
+                        "--spring.kafka.properties.schema.registry.url=" + stack.schemaRegistryUrl(),
+                        "--userstream.console.ingest-url=http://127.0.0.1:" + ports.ingest(),
+                        "--userstream.console.store-url=http://127.0.0.1:" + ports.store(),
+                        "--userstream.console.processor-url=http://127.0.0.1:" + ports.processor(),
+                        "--userstream.console.airflow-url=" + stack.airflowUrl())
+                .noneMatch(arg -> arg.startsWith("--spring.cassandra.") || arg.startsWith("--spring.datasource."));
+        assertThat(stack.logFile(ServerKind.CONSOLE)).isEqualTo(home.resolve("console.log"));
+    }
+
+    @Test
+    void onlyTheConsoleIsGivenTheOtherServicesUrls() throws Exception {
+        Files.createDirectories(repositoryRoot.resolve("ingest-service/target"));
+        Files.createFile(repositoryRoot.resolve("ingest-service/target/ingest-service-0.1.0-SNAPSHOT.jar"));
+        LocalStack stack = stack(Ports.ephemeral());
+
+        assertThat(stack.server(ServerKind.INGEST).command()).noneMatch(arg -> arg.startsWith("--userstream.console."));
+    }
+
+    /** What the supervisor restarts: a console whose process is gone without a stop being asked for. */
+    @Test
+    void aConsoleThatDiedWithoutAStopCountsAsCrashed() throws Exception {
+        LocalStack stack = stack(Ports.ephemeral());
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path home = Files.createDirectories(stack.stateDir().resolve("console"));
+        // With a start time no live process has, so a recycled PID is not taken for the console either.
+        Files.writeString(home.resolve("console.pid"), gone.pid() + " 2000-01-01T00:00:00Z\n");
+
+        assertThat(stack.isRunning(ServerKind.CONSOLE)).isFalse();
+        assertThat(stack.crashed()).containsExactly(ServerKind.CONSOLE);
+    }
+
+    private LocalStack stack(Ports ports) {
+        // Detached: nothing runs, so there is nothing for a shutdown hook to stop.
+        return new LocalStack(repositoryRoot.resolve("state"), ports, true, line -> { }, new Distributions(repositoryRoot));
+    }
+}
