@@ -40,6 +40,18 @@ public final class DeadLetters {
         return headers;
     }
 
+    /** The headers the console sets on a re-driven users_created record, which the processor carries on to its outputs. */
+    public static Map<String, String> redriveHeaders(int count, String originTopic, int originPartition, long originOffset) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("redrive.id", UUID.randomUUID().toString());
+        headers.put("redrive.count", Integer.toString(count));
+        headers.put("redrive.by", "operator@example.com");
+        headers.put("redrive.origin.topic", originTopic);
+        headers.put("redrive.origin.partition", Integer.toString(originPartition));
+        headers.put("redrive.origin.offset", Long.toString(originOffset));
+        return headers;
+    }
+
     public static Headers kafkaHeaders(Map<String, String> headers) {
         RecordHeaders kafka = new RecordHeaders();
         headers.forEach((key, value) -> kafka.add(key, value.getBytes(StandardCharsets.UTF_8)));

@@ -6,15 +6,20 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.userstream.ingest.fetch.FetchedPage;
 import io.userstream.ingest.fetch.FetchedUser;
+import io.userstream.schema.RecordHeaders;
 import io.userstream.schema.UserCreated;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
-/** Sends the usable users of a page to the users_created topic, keyed by login uuid. */
+/**
+ * Sends the usable users of a page to the users_created topic, keyed by login uuid, each with the
+ * {@code userstream.run-id} header (its run id) so tools can tell runs apart without decoding Avro.
+ */
 @Component
 public class UserPublisher {
 
@@ -47,7 +52,9 @@ public class UserPublisher {
             UserCreated user = usable.user();
             CompletableFuture<?> ack;
             try {
-                ack = kafka.send(topic, user.getLogin().getUuid().toString(), user);
+                ProducerRecord<String, UserCreated> record = new ProducerRecord<>(topic, user.getLogin().getUuid().toString(), user);
+                RecordHeaders.put(record.headers(), RecordHeaders.RUN_ID, user.getIngestion().getRunId().toString());
+                ack = kafka.send(record);
             } catch (RuntimeException e) {
                 // e.g. the serializer could not reach the schema registry: the send never started.
                 ack = CompletableFuture.failedFuture(e);

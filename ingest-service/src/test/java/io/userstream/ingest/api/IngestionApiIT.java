@@ -9,6 +9,7 @@ import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.test.LocalServers;
 import io.userstream.schema.IngestSource;
+import io.userstream.schema.RecordHeaders;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -68,6 +69,13 @@ class IngestionApiIT {
                     assertThat(user.getIngestion().getSource()).isEqualTo(IngestSource.FAKER);
                     assertThat(expected).contains(user.getLogin().getUuid().toString());
                 });
+        // Every record of the run names it in a header too (records and users are in the same order).
+        for (int i = 0; i < topic.records().size(); i++) {
+            if (topic.users().get(i).getIngestion().getRunId().equals(done.id())) {
+                assertThat(RecordHeaders.text(topic.records().get(i).headers(), RecordHeaders.RUN_ID))
+                        .as("userstream.run-id of %s", topic.records().get(i).key()).isEqualTo(done.id().toString());
+            }
+        }
     }
 
     @Test

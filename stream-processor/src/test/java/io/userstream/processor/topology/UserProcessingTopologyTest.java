@@ -70,6 +70,8 @@ class UserProcessingTopologyTest {
     private TestOutputTopic<String, byte[]> deadLetters;
     private TestOutputTopic<String, UserStats> userStats;
     private AvroSerializer<UserCreated> userCreatedSerializer;
+    /** Processing time; fixed at NOW unless a test moves it (e.g. until a future date is no longer in the future). */
+    private SettableClock clock;
 
     @BeforeAll
     static void registry(LocalStack stack) {
@@ -88,7 +90,7 @@ class UserProcessingTopologyTest {
         config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "users_dlq");
         config.put(StreamsConfig.STATE_DIR_CONFIG, "target/topology-test-state");
         driver = new TopologyTestDriver(
-                new UserProcessingTopology(PROPERTIES, serdeConfigs, Clock.fixed(NOW, ZoneOffset.UTC), "stream-processor-test").build(),
+                new UserProcessingTopology(PROPERTIES, serdeConfigs, clock = new SettableClock(NOW), "stream-processor-test").build(),
                 config, NOW);
 
         userCreatedSerializer = new AvroSerializer<>();
@@ -410,6 +412,103 @@ class UserProcessingTopologyTest {
         assertThat(usersProcessed.readValuesToList()).hasSize(2);
     }
 
+    /** The headers the console sets on a re-driven users_created record (issue 13's contract), plus the run id. */
+    private static Headers redriveHeaders(int count, String originTopic, int originPartition, long originOffset) {
+        Headers headers = new RecordHeaders();
+        io.userstream.schema.RecordHeaders.put(headers, io.userstream.schema.RecordHeaders.RUN_ID, Users.RUN_ID.toString());
+        io.userstream.schema.RecordHeaders.put(headers, io.userstream.schema.RecordHeaders.REDRIVE_ID, "6b1e2d5c-0d3f-4c5e-9a57-2f3c1b7e8a90");
+        io.userstream.schema.RecordHeaders.put(headers, io.userstream.schema.RecordHeaders.REDRIVE_COUNT, Integer.toString(count));
+        io.userstream.schema.RecordHeaders.put(headers, io.userstream.schema.RecordHeaders.REDRIVE_BY, "operator@example.com");
+        io.userstream.schema.RecordHeaders.put(headers, io.userstream.schema.RecordHeaders.REDRIVE_ORIGIN_TOPIC, originTopic);
+        io.userstream.schema.RecordHeaders.put(headers, io.userstream.schema.RecordHeaders.REDRIVE_ORIGIN_PARTITION, Integer.toString(originPartition));
+        io.userstream.schema.RecordHeaders.put(headers, io.userstream.schema.RecordHeaders.REDRIVE_ORIGIN_OFFSET, Long.toString(originOffset));
+        return headers;
+    }
+
+    private static final List<String> REDRIVE_HEADER_NAMES = List.of(io.userstream.schema.RecordHeaders.RUN_ID,
+            io.userstream.schema.RecordHeaders.REDRIVE_ID, io.userstream.schema.RecordHeaders.REDRIVE_COUNT,
+            io.userstream.schema.RecordHeaders.REDRIVE_BY, io.userstream.schema.RecordHeaders.REDRIVE_ORIGIN_TOPIC,
+            io.userstream.schema.RecordHeaders.REDRIVE_ORIGIN_PARTITION, io.userstream.schema.RecordHeaders.REDRIVE_ORIGIN_OFFSET);
+
+    @Test
+    void runIdAndRedriveHeadersOfAnInputRecordArriveOnItsProcessedRecord() {
+        UUID id = UUID.randomUUID();
+        Headers headers = redriveHeaders(2, "users_created", 4, 123);
+        rawUsersCreated.pipeInput(new TestRecord<>(id.toString(),
+                userCreatedSerializer.serialize("users_created", Users.finnish(id).build()), headers, NOW));
+
+        TestRecord<String, UserProcessed> out = usersProcessed.readRecord();
+        assertThat(out.key()).isEqualTo(id.toString());
+        for (String name : REDRIVE_HEADER_NAMES) {
+            assertThat(header(out, name)).as(name).isEqualTo(io.userstream.schema.RecordHeaders.text(headers, name));
+        }
+        assertThat(out.headers().toArray()).as("no dlq.* header on a stored user")
+                .noneMatch(h -> h.key().startsWith("dlq."));
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void redrivenRecordFailingValidationAgainKeepsItsRedriveHeadersWithFreshDeadLetterHeaders() {
+        UUID id = UUID.randomUUID();
+        byte[] original = userCreatedSerializer.serialize("users_created", Users.finnish(id).setEmail("no-at-sign").build());
+        Headers ingested = io.userstream.schema.RecordHeaders.put(new RecordHeaders(),
+                io.userstream.schema.RecordHeaders.RUN_ID, Users.RUN_ID.toString());
+        rawUsersCreated.pipeInput(new TestRecord<>(id.toString(), original, ingested, NOW)); // offset 0: the first failure
+        assertThat(header(deadLetters.readRecord(), "dlq.source.offset")).isEqualTo("0");
+
+        clock.set(NOW.plusSeconds(90));
+        Headers redriven = redriveHeaders(1, "users_created", 0, 0);
+        // Should a re-driven record still carry the dlq.* headers of its earlier dead letter, they are replaced, not doubled.
+        io.userstream.schema.RecordHeaders.put(redriven, "dlq.reason", "stale");
+        io.userstream.schema.RecordHeaders.put(redriven, "dlq.source.offset", "0");
+        rawUsersCreated.pipeInput(new TestRecord<>(id.toString(), original, redriven, NOW.plusSeconds(60))); // offset 1
+
+        TestRecord<String, byte[]> dead = deadLetters.readRecord();
+        assertThat(dead.key()).isEqualTo(id.toString());
+        assertThat(dead.value()).isEqualTo(original);
+        for (String name : REDRIVE_HEADER_NAMES) {
+            assertThat(header(dead, name)).as(name).isEqualTo(io.userstream.schema.RecordHeaders.text(redriven, name));
+        }
+        assertThat(header(dead, "dlq.reason")).isEqualTo("invalid-email");
+        assertThat(header(dead, "dlq.stage")).isEqualTo("validate");
+        assertThat(header(dead, "dlq.source.topic")).isEqualTo("users_created");
+        assertThat(header(dead, "dlq.source.partition")).isEqualTo("0");
+        assertThat(header(dead, "dlq.source.offset")).as("the re-driven record's own offset").isEqualTo("1");
+        assertThat(Instant.parse(header(dead, "dlq.failed-at"))).isEqualTo(NOW.plusSeconds(90));
+        for (String dlq : List.of("dlq.reason", "dlq.error", "dlq.stage", "dlq.source.topic", "dlq.source.partition",
+                "dlq.source.offset", "dlq.failed-at", "dlq.service")) {
+            assertThat(dead.headers().headers(dlq)).as(dlq).hasSize(1);
+        }
+        assertThat(usersProcessed.isEmpty()).isTrue();
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void redrivenUserThatWasOnlyDeadLetteredPassesDeduplicationAndASecondRedriveIsDropped() {
+        UUID id = UUID.randomUUID();
+        // Registered a minute "in the future" by a source with a fast clock: dead-lettered now, valid once the minute has passed.
+        byte[] original = userCreatedSerializer.serialize("users_created", Users.finnish(id)
+                .setRegistered(io.userstream.schema.DatedAge.newBuilder(Users.finnish(id).getRegistered()).setDate(NOW.plusSeconds(60)).build()).build());
+        rawUsersCreated.pipeInput(new TestRecord<>(id.toString(), original, new RecordHeaders(), NOW));
+        assertThat(header(deadLetters.readRecord(), "dlq.reason")).isEqualTo("future-date");
+        assertThat(usersProcessed.isEmpty()).isTrue();
+
+        // Re-driven (same key and bytes, timestamp = re-drive time) after the date has passed: never seen by de-duplication.
+        clock.set(NOW.plus(Duration.ofMinutes(5)));
+        rawUsersCreated.pipeInput(new TestRecord<>(id.toString(), original, redriveHeaders(1, "users_created", 0, 0),
+                NOW.plus(Duration.ofMinutes(5))));
+        TestRecord<String, UserProcessed> stored = usersProcessed.readRecord();
+        assertThat(stored.key()).isEqualTo(id.toString());
+        assertThat(header(stored, io.userstream.schema.RecordHeaders.REDRIVE_COUNT)).isEqualTo("1");
+
+        // Re-driven again (say two operators clicked): the user now passed de-duplication once, so this copy is dropped.
+        clock.set(NOW.plus(Duration.ofMinutes(6)));
+        rawUsersCreated.pipeInput(new TestRecord<>(id.toString(), original, redriveHeaders(2, "users_created", 0, 0),
+                NOW.plus(Duration.ofMinutes(6))));
+        assertThat(usersProcessed.isEmpty()).isTrue();
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
     @Test
     void everyStepIsNamedInTheTopologyDescription() {
         String description = new UserProcessingTopology(PROPERTIES, serdeConfigs, Clock.systemUTC(), "x").build().describe().toString();
@@ -442,6 +541,35 @@ class UserProcessingTopologyTest {
                 .filter(stats -> stats.getWindowStart().equals(start))
                 .forEach(stats -> counts.put(stats.getDimension() + ":" + stats.getKey(), stats.getCount()));
         return counts;
+    }
+
+    /** A clock a test can move: validation ("not in the future"), processedAt and dlq.failed-at read it. */
+    private static final class SettableClock extends Clock {
+
+        private volatile Instant now;
+
+        SettableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return Clock.fixed(now, zone);
+        }
     }
 
     private static String header(TestRecord<?, ?> record, String key) {

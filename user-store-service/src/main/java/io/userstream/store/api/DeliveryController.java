@@ -44,7 +44,11 @@ class DeliveryController {
                 .map(counts -> new DeliveryView(run, counts.getT1(), counts.getT2()));
     }
 
-    @Operation(summary = "The dead letters of an ingestion run (why and where each record failed), one page at a time")
+    @Operation(summary = "The dead letters of an ingestion run (why and where each record failed), one page at a time",
+            description = "One item per dead-lettered record, identified by its origin (source topic, partition, offset where it "
+                    + "was first read). A record re-driven from the dead-letter topic that fails again updates its item (reason, "
+                    + "error, failedAt, redriveCount = times re-driven); one that is then stored leaves the listing and counts as "
+                    + "stored in /delivery.")
     @GetMapping("/dead-letters")
     Mono<DeadLettersPage> deadLetters(
             @PathVariable String runId,

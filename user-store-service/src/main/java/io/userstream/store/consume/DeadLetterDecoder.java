@@ -1,8 +1,8 @@
 package io.userstream.store.consume;
 
+import io.userstream.schema.RecordHeaders;
 import io.userstream.schema.serde.SchemaRegistryException;
 import io.userstream.store.write.RunDeadLetter;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
@@ -10,7 +10,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -72,29 +71,58 @@ final class DeadLetterDecoder {
         if (userId == null) {
             userId = uuid(original, "login", "uuid");
         }
+        Instant failedAt = instant(header(record, FAILED_AT));
         return new DeadLetterAttribution.Attributed(new RunDeadLetter(runId, source.topic(), source.partition(), source.offset(),
-                userId, reason, header(record, STAGE), header(record, ERROR), instant(header(record, FAILED_AT)),
-                header(record, SERVICE)));
+                userId, reason, header(record, STAGE), header(record, ERROR), failedAt, header(record, SERVICE),
+                redriveCount(record), failedAt != null ? failedAt : Instant.ofEpochMilli(Math.max(0, record.timestamp()))));
+    }
+
+    /** {@code redrive.count}; 0 for a dead letter of a record never re-driven (or an unreadable count). */
+    private static int redriveCount(ConsumerRecord<String, byte[]> record) {
+        String count = header(record, RecordHeaders.REDRIVE_COUNT);
+        if (count == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(count.strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**
-     * Where the original record was read. A dead letter without usable {@code dlq.source.*} headers
-     * is identified by its own place in the DLQ topic instead: just as stable on replay.
+     * Where the original record was first read: the identity of a dead letter. A re-driven record's
+     * dead letter carries the coordinates of the first dead letter in {@code redrive.origin.*} (its
+     * {@code dlq.source.*} name the re-driven copy), so every failure of one record maps to one row.
+     * Otherwise {@code dlq.source.*}; a dead letter without usable ones is identified by its own place
+     * in the DLQ topic instead: just as stable on replay.
      */
     record SourceRecord(String topic, int partition, long offset) {
 
         static SourceRecord of(ConsumerRecord<String, byte[]> record) {
-            String topic = header(record, SOURCE_TOPIC);
-            String partition = header(record, SOURCE_PARTITION);
-            String offset = header(record, SOURCE_OFFSET);
-            if (topic != null && !topic.isBlank() && partition != null && offset != null) {
-                try {
-                    return new SourceRecord(topic, Integer.parseInt(partition.strip()), Long.parseLong(offset.strip()));
-                } catch (NumberFormatException e) {
-                    // fall through to the DLQ coordinates
-                }
+            SourceRecord origin = redriveOrigin(record);
+            if (origin != null) {
+                return origin;
             }
-            return new SourceRecord(record.topic(), record.partition(), record.offset());
+            SourceRecord source = parse(header(record, SOURCE_TOPIC), header(record, SOURCE_PARTITION), header(record, SOURCE_OFFSET));
+            return source != null ? source : new SourceRecord(record.topic(), record.partition(), record.offset());
+        }
+
+        /** The {@code redrive.origin.*} coordinates of a re-driven record (or of its dead letter); null when absent or unusable. */
+        static SourceRecord redriveOrigin(ConsumerRecord<?, ?> record) {
+            return parse(header(record, RecordHeaders.REDRIVE_ORIGIN_TOPIC), header(record, RecordHeaders.REDRIVE_ORIGIN_PARTITION),
+                    header(record, RecordHeaders.REDRIVE_ORIGIN_OFFSET));
+        }
+
+        private static SourceRecord parse(String topic, String partition, String offset) {
+            if (topic == null || topic.isBlank() || partition == null || offset == null) {
+                return null;
+            }
+            try {
+                return new SourceRecord(topic, Integer.parseInt(partition.strip()), Long.parseLong(offset.strip()));
+            } catch (NumberFormatException e) {
+                return null;
+            }
         }
 
         @Override
@@ -104,8 +132,7 @@ final class DeadLetterDecoder {
     }
 
     static String header(ConsumerRecord<?, ?> record, String key) {
-        Header header = record.headers().lastHeader(key);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return RecordHeaders.text(record.headers(), key);
     }
 
     /** The UUID at a field path, or null when a field is missing or the value is not a UUID. */

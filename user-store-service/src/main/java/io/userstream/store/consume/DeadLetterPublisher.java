@@ -11,13 +11,17 @@ import java.util.concurrent.TimeoutException;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends dead letters to the DLQ topic (original bytes, reason in the project's {@code dlq.*}
- * headers) and waits until the broker has them, so the batch's offsets are committed only then.
+ * Sends dead letters to the DLQ topic (original bytes and headers, reason in the project's
+ * {@code dlq.*} headers, replacing any earlier ones) and waits until the broker has them, so the
+ * batch's offsets are committed only then. The original headers matter: a re-driven user the store
+ * refuses keeps its {@code redrive.*} headers, so its dead letter is recorded under its origin and
+ * replaces the row of its earlier failure instead of counting a second dead letter.
  */
 @Component
 class DeadLetterPublisher {
@@ -59,6 +63,11 @@ class DeadLetterPublisher {
         var source = deadLetter.record();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(properties.dlqTopic(), source.key(), source.value());
         Headers headers = record.headers();
+        for (Header original : source.headers()) {
+            if (!original.key().startsWith("dlq.")) {
+                headers.add(original);
+            }
+        }
         header(headers, "dlq.reason", deadLetter.reason());
         header(headers, "dlq.error", deadLetter.error());
         header(headers, "dlq.stage", deadLetter.stage());

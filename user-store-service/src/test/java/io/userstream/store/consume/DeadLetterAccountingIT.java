@@ -102,7 +102,7 @@ class DeadLetterAccountingIT {
         Instant failedAt = Instant.parse("2026-11-22T10:00:00.123Z").plusSeconds(offset - BASE);
         deadLetters.add(DeadLetters.record("users_dlq", userId.toString(), originals.serialize(sourceTopic, user),
                 DeadLetters.headers(reason, stage, error, sourceTopic, partition, offset, failedAt.toString(), service)));
-        expected.get(run).add(new DeadLetterView(userId, reason, stage, error, failedAt, service,
+        expected.get(run).add(new DeadLetterView(userId, reason, stage, error, failedAt, service, 0,
                 new DeadLetterView.Source(sourceTopic, partition, offset)));
     }
 
@@ -225,7 +225,7 @@ class DeadLetterAccountingIT {
                 assertThat(shard).isEqualTo(DataLayout.deadLetterShard(row.getString("source_topic"), row.getInt("source_partition"),
                         row.getLong("source_offset")));
                 rows.add(new DeadLetterView(row.getUuid("user_id"), row.getString("reason"), row.getString("stage"),
-                        row.getString("error"), row.getInstant("failed_at"), row.getString("service"),
+                        row.getString("error"), row.getInstant("failed_at"), row.getString("service"), row.getInt("redrive_count"),
                         new DeadLetterView.Source(row.getString("source_topic"), row.getInt("source_partition"), row.getLong("source_offset"))));
             }
         }

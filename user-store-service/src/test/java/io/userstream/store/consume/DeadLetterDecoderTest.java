@@ -57,7 +57,7 @@ class DeadLetterDecoderTest {
 
         assertThat(attribution).isEqualTo(new DeadLetterAttribution.Attributed(new RunDeadLetter(RUN, "users_created", 4, 1234,
                 USER, "invalid-email", "validate", "email 'bob.v-at-example.org' is not an e-mail address",
-                Instant.parse("2026-11-22T10:15:30.123Z"), "stream-processor")));
+                Instant.parse("2026-11-22T10:15:30.123Z"), "stream-processor", 0, Instant.parse("2026-11-22T10:15:30.123Z"))));
     }
 
     @Test
@@ -70,7 +70,40 @@ class DeadLetterDecoderTest {
 
         assertThat(attribution).isEqualTo(new DeadLetterAttribution.Attributed(new RunDeadLetter(RUN, "users_processed", 0, 7,
                 USER, "unwritable", "store", "Key length of 70000 is longer than maximum of 65535",
-                Instant.parse("2026-11-22T10:15:31Z"), "user-store-service")));
+                Instant.parse("2026-11-22T10:15:31Z"), "user-store-service", 0, Instant.parse("2026-11-22T10:15:31Z"))));
+    }
+
+    @Test
+    void deadLetterOfARedrivenRecordIsKeyedByItsOriginWithItsRedriveCount() {
+        byte[] original = serializer.serialize("users_created", TestUsers.created(USER, RUN, "rd"));
+        Map<String, String> headers = new java.util.HashMap<>(DeadLetters.headers("invalid-email", "validate", "still not an address",
+                "users_created", 2, 5000, "2026-11-22T11:00:00Z", "stream-processor"));
+        headers.putAll(DeadLetters.redriveHeaders(3, "users_created", 4, 1234));
+
+        RunDeadLetter deadLetter = attributed(generic.attribute(dlq(original, headers)));
+
+        assertThat(deadLetter.sourceTopic()).isEqualTo("users_created");
+        assertThat(deadLetter.sourcePartition()).isEqualTo(4);
+        assertThat(deadLetter.sourceOffset()).as("the first dead letter's source, not the re-driven copy's").isEqualTo(1234);
+        assertThat(deadLetter.redriveCount()).isEqualTo(3);
+        assertThat(deadLetter.error()).isEqualTo("still not an address");
+        assertThat(deadLetter.writtenAt()).isEqualTo(Instant.parse("2026-11-22T11:00:00Z"));
+    }
+
+    @Test
+    void incompleteRedriveOriginFallsBackToTheDeadLettersSource() {
+        byte[] original = serializer.serialize("users_created", TestUsers.created(USER, RUN, "ro"));
+        Map<String, String> headers = new java.util.HashMap<>(DeadLetters.headers("invalid-email", "validate", "e",
+                "users_created", 2, 5000, "2026-11-22T11:00:00Z", "stream-processor"));
+        headers.put("redrive.origin.topic", "users_created");
+        headers.put("redrive.origin.offset", "not-a-number");
+        headers.put("redrive.count", "many");
+
+        RunDeadLetter deadLetter = attributed(generic.attribute(dlq(original, headers)));
+
+        assertThat(deadLetter.sourcePartition()).isEqualTo(2);
+        assertThat(deadLetter.sourceOffset()).isEqualTo(5000);
+        assertThat(deadLetter.redriveCount()).isZero();
     }
 
     @Test
@@ -140,6 +173,7 @@ class DeadLetterDecoderTest {
         assertThat(deadLetter.sourceOffset()).isEqualTo(DLQ_OFFSET);
         assertThat(deadLetter.reason()).isEqualTo("invalid-email");
         assertThat(deadLetter.failedAt()).isNull();
+        assertThat(deadLetter.writtenAt()).as("the dead letter's own timestamp instead").isEqualTo(Instant.ofEpochMilli(DLQ_TIMESTAMP));
         assertThat(deadLetter.stage()).isNull();
         assertThat(deadLetter.service()).isNull();
         assertThat(deadLetter.userId()).isEqualTo(USER);
@@ -165,9 +199,10 @@ class DeadLetterDecoderTest {
 
     private static final int DLQ_PARTITION = 5;
     private static final long DLQ_OFFSET = 99;
+    private static final long DLQ_TIMESTAMP = 1_790_000_000_000L;
 
     private static ConsumerRecord<String, byte[]> dlq(byte[] value, Map<String, String> headers) {
-        return new ConsumerRecord<>("users_dlq", DLQ_PARTITION, DLQ_OFFSET, 0L, TimestampType.CREATE_TIME, 0, 0, "key", value,
+        return new ConsumerRecord<>("users_dlq", DLQ_PARTITION, DLQ_OFFSET, DLQ_TIMESTAMP, TimestampType.CREATE_TIME, 0, 0, "key", value,
                 DeadLetters.kafkaHeaders(headers), Optional.empty());
     }
 
