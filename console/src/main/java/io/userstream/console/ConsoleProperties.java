@@ -1,0 +1,58 @@
+package io.userstream.console;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * What the console watches ({@code userstream.console.*}).
+ *
+ * @param ingestUrl            ingest-service: runs, resume
+ * @param storeUrl             user-store-service: delivery counts, user lookups
+ * @param processorUrl         stream-processor: health
+ * @param airflowUrl           Airflow's UI and health, linked from the page
+ * @param streamsApplicationId the processor's Kafka Streams application id (its consumer group)
+ * @param sampleInterval       how often topics, groups and servers are sampled (the page is at most this plus
+ *                             one push behind)
+ * @param history              how much rate history the charts keep
+ * @param requestTimeout       how long a server may take to answer before it shows as unreachable
+ * @param slowAfter            an answer slower than this shows the server as slow
+ * @param recentRuns           how many of the latest runs the funnel follows
+ * @param maxBrowse            most records one message-browser request returns
+ * @param topics               the pipeline's topics
+ */
+@Validated
+@ConfigurationProperties("userstream.console")
+public record ConsoleProperties(
+        @NotNull URI ingestUrl,
+        @NotNull URI storeUrl,
+        @NotNull URI processorUrl,
+        @NotNull URI airflowUrl,
+        @NotBlank String streamsApplicationId,
+        @NotNull Duration sampleInterval,
+        @NotNull Duration history,
+        @NotNull Duration requestTimeout,
+        @NotNull Duration slowAfter,
+        @Min(1) @Max(500) int recentRuns,
+        @Min(1) @Max(1000) int maxBrowse,
+        @Valid @NotNull Topics topics) {
+
+    /**
+     * @param created       users_created: ingest's output, the processor's input, where re-driven records go
+     * @param processed     users_processed: the processor's valid users
+     * @param stats         user_stats
+     * @param deadLetters   users_dlq
+     * @param redriveAudit  one record per re-drive action (who, when, which, outcome); created by the console
+     * @param replicationFactor replication factor of the audit topic when the console creates it
+     */
+    public record Topics(@NotBlank String created, @NotBlank String processed, @NotBlank String stats,
+                         @NotBlank String deadLetters, @NotBlank String redriveAudit,
+                         @Min(1) short replicationFactor) {
+    }
+}
