@@ -6,6 +6,7 @@ import io.userstream.console.follow.HeadersOnly;
 import io.userstream.console.follow.Origin;
 import io.userstream.console.follow.ProcessedUsersFollower;
 import io.userstream.console.follow.RedriveHeaders;
+import io.userstream.console.follow.Followed;
 import io.userstream.console.follow.TopicTail;
 import io.userstream.console.kafka.KafkaClients;
 import io.userstream.schema.RecordHeaders;
@@ -37,7 +38,7 @@ import org.springframework.stereotype.Component;
  * earlier dead letter instead of adding one. Whether a re-drive passed comes from users_processed.
  */
 @Component
-public class DeadLetterIndex implements InitializingBean, DisposableBean {
+public class DeadLetterIndex implements InitializingBean, DisposableBean, Followed {
 
     private static final Duration COUNTS_KEPT = Duration.ofHours(1);
     private static final int SAMPLES = 3;
@@ -174,6 +175,11 @@ public class DeadLetterIndex implements InitializingBean, DisposableBean {
         } catch (DateTimeParseException e) {
             return Instant.ofEpochMilli(fallbackMillis);
         }
+    }
+
+    @Override
+    public TopicTail<?> tail() {
+        return tail;
     }
 
     @Override

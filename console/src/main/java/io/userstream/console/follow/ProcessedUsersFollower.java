@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * Committed records only, so a user counts once whatever the processor's transactions did.
  */
 @Component
-public class ProcessedUsersFollower implements InitializingBean, DisposableBean {
+public class ProcessedUsersFollower implements InitializingBean, DisposableBean, Followed {
 
     private final KafkaClients clients;
     private final String topic;
@@ -68,6 +68,11 @@ public class ProcessedUsersFollower implements InitializingBean, DisposableBean 
 
     public boolean caughtUp() {
         return tail.caughtUp();
+    }
+
+    @Override
+    public TopicTail<?> tail() {
+        return tail;
     }
 
     @Override

@@ -35,6 +35,7 @@ public final class TopicTail<V> implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean caughtUp;
+    private volatile String failure;
     private volatile KafkaConsumer<String, V> consumer;
 
     public TopicTail(KafkaClients clients, String topic, Deserializer<V> values, Consumer<ConsumerRecords<String, V>> handler) {
@@ -94,9 +95,20 @@ public final class TopicTail<V> implements AutoCloseable {
                     waitForNextCheck(System.nanoTime() + POLL.toNanos());
                 }
             }
-        } catch (RuntimeException e) {
-            log.error("Tail of {} stopped", topic, e);
+        } catch (RuntimeException | Error e) {
+            // A tail that stopped would leave its view silently empty: say it, here and in the console's health.
+            failure = e.toString();
+            log.error("Tail of {} stopped: its view no longer changes", topic, e);
         }
+    }
+
+    /** Why the tail stopped following its topic, or null while it follows it. */
+    public String failure() {
+        return failure;
+    }
+
+    public String topic() {
+        return topic;
     }
 
     private List<TopicPartition> partitionsOf(KafkaConsumer<String, V> c) {

@@ -1,6 +1,7 @@
 package io.userstream.console.redrive;
 
 import io.userstream.console.ConsoleProperties;
+import io.userstream.console.follow.Followed;
 import io.userstream.console.follow.TopicTail;
 import io.userstream.console.kafka.KafkaClients;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The re-drive audit, read back from its topic (committed records only: a re-drive that aborted never happened). */
 @Component
-public class RedriveAuditLog implements InitializingBean, DisposableBean {
+public class RedriveAuditLog implements InitializingBean, DisposableBean, Followed {
 
     private static final Logger log = LoggerFactory.getLogger(RedriveAuditLog.class);
     private static final int KEPT = 1000;
@@ -68,6 +69,11 @@ public class RedriveAuditLog implements InitializingBean, DisposableBean {
     /** Newest first. */
     public synchronized List<Redrive> recent(int limit) {
         return byId.values().stream().sorted(Comparator.comparing(Redrive::at).reversed()).limit(limit).toList();
+    }
+
+    @Override
+    public TopicTail<?> tail() {
+        return tail;
     }
 
     @Override
