@@ -67,8 +67,11 @@ class ConsoleBrowserIT {
         Path module = Path.of("").toAbsolutePath();
         Path screenshots = module.resolve("target/screenshots");
         Files.createDirectories(screenshots);
+        // Into a file, then printed: output written straight to this JVM's stdout would corrupt failsafe's channel.
+        Path output = module.resolve("target/browser-tests.log");
         ProcessBuilder browserTests = new ProcessBuilder("bash", module.resolve("src/test/browser/run-tests.sh").toString())
-                .inheritIO();
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         browserTests.environment().putAll(Map.of(
                 "CONSOLE_URL", "http://127.0.0.1:" + port,
                 "INGEST_URL", stack.ingestServiceUrl(),
@@ -81,8 +84,11 @@ class ConsoleBrowserIT {
         if (!finished) {
             process.destroyForcibly();
         }
+        String printed = Files.readString(output);
+        System.out.println(printed);
         assertThat(finished).as("browser tests finished within %s", BROWSER_TESTS).isTrue();
-        assertThat(process.exitValue()).as("browser tests' exit code (their output is above)").isZero();
+        assertThat(process.exitValue()).as("browser tests' exit code; their output:%n%s", printed).isZero();
+        assertThat(printed).as("every browser test ran").contains("6 passed");
 
         // What the browser did, checked where it landed: the fixable user is stored, once.
         JsonNode delivery = console.get().uri(stack.userStoreServiceUrl() + "/api/v1/ingestions/" + fixable.runId() + "/delivery")
