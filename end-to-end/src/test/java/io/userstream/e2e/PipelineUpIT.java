@@ -2,6 +2,8 @@ package io.userstream.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.userstream.e2e.drill.Drill;
 import io.userstream.e2e.drill.DrillResult;
 import io.userstream.e2e.drill.DrillStack;
@@ -11,6 +13,10 @@ import io.userstream.localstack.Ports;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.airflow.TaskInstance;
 import io.userstream.localstack.airflow.UserAutomation;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,7 +82,8 @@ class PipelineUpIT {
         }
         assertThat(up.output()).contains("All servers and services up in", "check_services: success", "summarize: success",
                 "stored=50", "published=50", "dead-lettered=", "one stored user: ", "): GET /api/v1/users/",
-                "login admin / ", "/swagger-ui.html", "/actuator/health");
+                "login admin / ", "/swagger-ui.html", "/actuator/health",
+                "Console: http://127.0.0.1:" + ports.console());
         assertThat(pipeline.recordedPids()).hasSize(SERVER_COUNT);
         long supervisor = Long.parseLong(Files.readString(pipeline.stateDir.resolve("supervisor.pid")).trim().split("\\s+")[0]);
         assertThat(PipelineScript.alive(supervisor)).as("supervisor pid " + supervisor).isTrue();
@@ -135,6 +142,40 @@ class PipelineUpIT {
         assertThat(result.tasks()).extracting(TaskInstance::state).containsOnly("success");
         assertThat(seen).extracting(TaskInstance::taskId).contains("check_services", "start_ingestion", "wait_for_ingestion",
                 "verify_delivery", "summarize");
+
+        // The console ./pipeline up started follows the run Airflow triggered, to stored users, and sees every server.
+        String runId = result.ingestionRunId().orElseThrow().toString();
+        // The console samples every second: wait (with a deadline) for a sample taken after the DAG saw the users stored.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode run = consoleRun(stack, runId);
+        while ((run == null || !run.path("complete").asBoolean() || run.path("processed").asLong() < 5) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            run = consoleRun(stack, runId);
+        }
+        assertThat(run).as("run %s in the console's funnel", runId).isNotNull();
+        assertThat(run.path("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(run.path("published").asLong()).isEqualTo(5);
+        assertThat(run.path("stored").asLong()).isEqualTo(5);
+        assertThat(run.path("processed").asLong()).isEqualTo(5);
+        assertThat(run.path("complete").asBoolean()).isTrue();
+        JsonNode servers = consoleGet(stack.consoleUrl() + "/api/v1/servers");
+        assertThat(servers.findValuesAsText("status")).as(servers.toString()).hasSize(7).allMatch(s -> s.equals("UP") || s.equals("SLOW"));
+    }
+
+    private static JsonNode consoleRun(LocalStack stack, String runId) throws Exception {
+        for (JsonNode candidate : consoleGet(stack.consoleUrl() + "/api/v1/runs").path("runs")) {
+            if (runId.equals(candidate.path("runId").asText())) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode consoleGet(String url) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(response.body());
     }
 
     @Test
