@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.awaitility.Awaitility;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -140,15 +141,9 @@ public final class PipelineFixtures {
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** Waits for {@code condition}, checking twice a second, up to {@code timeout}; fails naming what it waited for. */
-    public static void await(String what, Duration timeout, Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(500);
-        }
+    /** Waits for {@code condition} (Awaitility, polling twice a second) up to {@code timeout}; fails naming what it waited for. */
+    public static void await(String what, Duration timeout, Supplier<Boolean> condition) {
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(500)).until(condition::get);
     }
 
     /** @param fixableAt from this moment on the user is valid (null: only corrected data makes it valid) */

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -145,13 +146,11 @@ class PipelineUpIT {
 
         // The console ./pipeline up started follows the run Airflow triggered, to stored users, and sees every server.
         String runId = result.ingestionRunId().orElseThrow().toString();
-        // The console samples every second: wait (with a deadline) for a sample taken after the DAG saw the users stored.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode run = consoleRun(stack, runId);
-        while ((run == null || !run.path("complete").asBoolean() || run.path("processed").asLong() < 5) && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            run = consoleRun(stack, runId);
-        }
+        // The console samples every second: wait for a sample taken after the DAG saw the users stored.
+        JsonNode run = Awaitility.await("run " + runId + " complete in the console's funnel").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> consoleRun(stack, runId),
+                        candidate -> candidate != null && candidate.path("complete").asBoolean() && candidate.path("processed").asLong() >= 5);
         assertThat(run).as("run %s in the console's funnel", runId).isNotNull();
         assertThat(run.path("state").asText()).isEqualTo("SUCCEEDED");
         assertThat(run.path("published").asLong()).isEqualTo(5);

@@ -2,6 +2,7 @@ package io.userstream.console.browse;
 
 import io.userstream.console.ConsoleProperties;
 import io.userstream.console.api.InvalidRequestException;
+import io.userstream.console.api.ServerUnavailableException;
 import io.userstream.console.kafka.KafkaClients;
 import io.userstream.console.schemas.Registry;
 import java.nio.charset.CharacterCodingException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -49,31 +51,38 @@ public class MessageBrowser {
             throw new InvalidRequestException("limit", "limit must be between 1 and " + properties.maxBrowse());
         }
         try (KafkaConsumer<String, byte[]> consumer = kafka.consumer("console-browse", new ByteArrayDeserializer())) {
-            var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(3));
-            if (partitions == null || partitions.isEmpty()) {
-                throw new InvalidRequestException("topic", "no topic " + topic);
-            }
-            if (partitions.stream().noneMatch(p -> p.partition() == partition)) {
-                throw new InvalidRequestException("partition", topic + " has partitions 0 to " + (partitions.size() - 1));
-            }
-            TopicPartition tp = new TopicPartition(topic, partition);
-            consumer.assign(List.of(tp));
-            long begin = consumer.beginningOffsets(List.of(tp), Duration.ofSeconds(3)).get(tp);
-            long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(3)).get(tp);
-            long from = startOffset(offset, begin, end, limit);
-            consumer.seek(tp, from);
-            List<BrowsedRecord> records = new ArrayList<>();
-            long deadline = System.nanoTime() + READ_FOR.toNanos();
-            // Transaction markers take offsets but are never returned: stop at the end offset, not at a record count.
-            while (records.size() < limit && consumer.position(tp) < end && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (records.size() < limit) {
-                        records.add(toBrowsed(record));
-                    }
+            return read(consumer, topic, partition, offset, limit);
+        } catch (KafkaException e) {
+            // Kafka away or too slow: a 503 naming it, which the page shows, never a 500.
+            throw new ServerUnavailableException("kafka", topic, e);
+        }
+    }
+
+    private List<BrowsedRecord> read(KafkaConsumer<String, byte[]> consumer, String topic, int partition, String offset, int limit) {
+        var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(3));
+        if (partitions == null || partitions.isEmpty()) {
+            throw new InvalidRequestException("topic", "no topic " + topic);
+        }
+        if (partitions.stream().noneMatch(p -> p.partition() == partition)) {
+            throw new InvalidRequestException("partition", topic + " has partitions 0 to " + (partitions.size() - 1));
+        }
+        TopicPartition tp = new TopicPartition(topic, partition);
+        consumer.assign(List.of(tp));
+        long begin = consumer.beginningOffsets(List.of(tp), Duration.ofSeconds(3)).get(tp);
+        long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(3)).get(tp);
+        long from = startOffset(offset, begin, end, limit);
+        consumer.seek(tp, from);
+        List<BrowsedRecord> records = new ArrayList<>();
+        long deadline = System.nanoTime() + READ_FOR.toNanos();
+        // Transaction markers take offsets but are never returned: stop at the end offset, not at a record count.
+        while (records.size() < limit && consumer.position(tp) < end && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (records.size() < limit) {
+                    records.add(toBrowsed(record));
                 }
             }
-            return records;
         }
+        return records;
     }
 
     private static long startOffset(String offset, long begin, long end, int limit) {

@@ -6,7 +6,6 @@ import io.userstream.console.kafka.KafkaClients;
 import io.userstream.console.servers.ServerStatus.Status;
 import java.net.URI;
 import tools.jackson.databind.node.NullNode;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -164,7 +163,7 @@ public class ServerProbe {
 
     private ServerStatus unreachable(String name, String url, Throwable e) {
         String why = e instanceof java.util.concurrent.TimeoutException
-                ? "no answer within " + Duration.ofMillis(properties.requestTimeout().toMillis()).toSeconds() + " s"
+                ? "no answer within " + properties.requestTimeout().toSeconds() + " s"
                 : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return new ServerStatus(name, url, Status.UNREACHABLE, why, -1);
     }

@@ -25,7 +25,6 @@ import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.Node;
@@ -144,14 +143,10 @@ public class TopicSampler {
         Map<TopicPartition, Long> sizes = new HashMap<>();
         dirs.forEach((broker, byDir) -> byDir.values().forEach(dir -> dir.replicaInfos().forEach((partition, replica) -> {
             if (Integer.valueOf(broker).equals(leaders.get(partition))) {
-                sizes.merge(partition, sizeOf(replica), Long::sum);
+                sizes.merge(partition, replica.size(), Long::sum);
             }
         })));
         return sizes;
-    }
-
-    private static long sizeOf(ReplicaInfo replica) {
-        return replica.size();
     }
 
     private List<GroupView> groups(Map<TopicPartition, Long> ends, long timeout)
