@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * {@code ingest_api} and {@code user_store_api}, set here by environment from the stack's ports
  * (or {@code INGEST_API_URL} / {@code USER_STORE_API_URL} for services running elsewhere).
  */
-record AirflowServer(Path home, Ports ports, Distributions distributions) implements LocalServer {
+record AirflowServer(Path home, Ports ports, Distributions distributions, ApiLogin servicesLogin) implements LocalServer {
 
     static final String DATABASE = "airflow";
     static final String ADMIN_USER = "admin";
@@ -98,8 +98,11 @@ record AirflowServer(Path home, Ports ports, Distributions distributions) implem
         env.put("AIRFLOW__API__BASE_URL", "http://127.0.0.1:" + ports.airflow());
         env.put("AIRFLOW__CORE__EXECUTION_API_SERVER_URL", "http://127.0.0.1:" + ports.airflow() + "/execution/");
         env.put("AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT", Integer.toString(ports.airflowWorkerLogs()));
-        env.put("AIRFLOW_CONN_INGEST_API", System.getenv().getOrDefault("INGEST_API_URL", "http://127.0.0.1:" + ports.ingest()));
-        env.put("AIRFLOW_CONN_USER_STORE_API", System.getenv().getOrDefault("USER_STORE_API_URL", "http://127.0.0.1:" + ports.store()));
+        // The DAG calls the services as operator (it starts and resumes runs); the login rides in the connection's
+        // URI, from which Airflow's HttpHook sends HTTP Basic. A URL given by the environment is taken as it is.
+        String userInfo = servicesLogin.username() + ":" + servicesLogin.password() + "@";
+        env.put("AIRFLOW_CONN_INGEST_API", System.getenv().getOrDefault("INGEST_API_URL", "http://" + userInfo + "127.0.0.1:" + ports.ingest()));
+        env.put("AIRFLOW_CONN_USER_STORE_API", System.getenv().getOrDefault("USER_STORE_API_URL", "http://" + userInfo + "127.0.0.1:" + ports.store()));
         // Runs only when triggered (./pipeline up/ingest, the UI): unpausing user_automation would otherwise start
         // its @daily run at once, with the default params (1,000 randomuser.me users), ahead of the triggered run.
         env.put("AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE", System.getenv().getOrDefault("AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE", "False"));

@@ -28,9 +28,11 @@ import java.util.stream.Stream;
  * service's own application.yml stays as it is and everything else in it still applies.
  *
  * @param springProperties the Spring Boot properties that point the service at its required servers
+ * @param environment      secrets (the API logins): in the environment, which only the owner can read, not
+ *                         on the command line, which every local user can
  */
 record SpringBootService(ServerKind kind, Path home, int clientPort, Distributions distributions,
-                         Map<String, String> springProperties) implements LocalServer {
+                         Map<String, String> springProperties, Map<String, String> environment) implements LocalServer {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +42,7 @@ record SpringBootService(ServerKind kind, Path home, int clientPort, Distributio
             throw new IllegalArgumentException(kind.displayName() + " is not a Spring Boot service");
         }
         springProperties = Map.copyOf(springProperties);
+        environment = Map.copyOf(environment);
     }
 
     /** The servers a service needs before it starts (it would start without them, but only to report DOWN). */
@@ -59,6 +62,19 @@ record SpringBootService(ServerKind kind, Path home, int clientPort, Distributio
      * ingest-service, user-store-service, stream-processor and Airflow (its defaults are the default ports,
      * wrong for a stack on other ports). Empty for the other services.
      */
+    /**
+     * The service's users ({@code userstream.security.users.*}, reader and operator); for the console also the
+     * login it calls the other services with (reader: it only reads them, a resume carries its caller's own).
+     */
+    static Map<String, String> secretsOf(ServerKind service, ApiLogins logins) {
+        Map<String, String> environment = new LinkedHashMap<>(logins.serviceEnvironment());
+        if (service == ServerKind.CONSOLE) {
+            environment.put("USERSTREAM_CONSOLE_SERVICESLOGIN_USERNAME", logins.reader().username());
+            environment.put("USERSTREAM_CONSOLE_SERVICESLOGIN_PASSWORD", logins.reader().password());
+        }
+        return environment;
+    }
+
     static Map<String, String> httpEndpointsOf(ServerKind service, Ports ports) {
         if (service != ServerKind.CONSOLE) {
             return Map.of();

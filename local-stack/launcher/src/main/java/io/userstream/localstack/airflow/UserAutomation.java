@@ -2,6 +2,7 @@ package io.userstream.localstack.airflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.userstream.localstack.ApiLogin;
 import io.userstream.localstack.LocalStack;
 import java.io.IOException;
 import java.net.URI;
@@ -47,17 +48,20 @@ public final class UserAutomation {
     private final AirflowClient airflow;
     private final String ingestUrl;
     private final String storeUrl;
+    private final ApiLogin reader;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
     public UserAutomation(LocalStack stack) {
-        this(AirflowClient.forStack(stack), stack.ingestServiceUrl(), stack.userStoreServiceUrl());
+        this(AirflowClient.forStack(stack), stack.ingestServiceUrl(), stack.userStoreServiceUrl(), stack.apiLogins().reader());
     }
 
-    public UserAutomation(AirflowClient airflow, String ingestServiceUrl, String userStoreServiceUrl) {
+    /** @param reader the login it reads runs and stored users with */
+    public UserAutomation(AirflowClient airflow, String ingestServiceUrl, String userStoreServiceUrl, ApiLogin reader) {
         this.airflow = airflow;
         this.ingestUrl = ingestServiceUrl;
         this.storeUrl = userStoreServiceUrl;
+        this.reader = reader;
     }
 
     /**
@@ -184,6 +188,7 @@ public final class UserAutomation {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json")
+                .header("Authorization", reader.basicAuthorization())
                 .GET()
                 .build();
         try {

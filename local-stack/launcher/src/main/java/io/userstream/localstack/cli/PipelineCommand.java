@@ -2,6 +2,7 @@ package io.userstream.localstack.cli;
 
 import io.userstream.localstack.AirflowLogin;
 import io.userstream.localstack.Distributions;
+import io.userstream.localstack.ApiLogins;
 import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.LocalStackException;
 import io.userstream.localstack.Ports;
@@ -105,6 +106,8 @@ public final class PipelineCommand {
         System.out.printf("All servers and services up in %.1f s; a supervisor (pid %d) starts any that crashes again."
                 + " Airflow UI: %s (login %s)  Console: %s%n", seconds(), supervisor.pid(), stack.airflowUrl(), login(stack),
                 stack.consoleUrl());
+        System.out.printf("API and console logins (HTTP Basic): %s (reads), %s (also starts runs, handles dead letters);"
+                + " kept in %s%n", stack.apiLogins().reader(), stack.apiLogins().operator(), stateDir.resolve(ApiLogins.FILE));
         int exit = 0;
         if (options.run()) {
             exit = runDag(stack, options);
@@ -180,6 +183,8 @@ public final class PipelineCommand {
         System.out.println();
         System.out.println("Addresses (all on 127.0.0.1):");
         System.out.printf("  %-20s %s  (login %s)%n", "Airflow UI", stack.airflowUrl(), login(stack));
+        System.out.printf("  %-20s %s (reads), %s (also starts runs, handles dead letters)%n", "API logins",
+                stack.apiLogins().reader(), stack.apiLogins().operator());
         System.out.printf("  %-20s %s  (live topics, consumer lag, runs, dead letters and re-drive; health %s/actuator/health)%n",
                 "Console", stack.consoleUrl(), stack.consoleUrl());
         System.out.printf("  %-20s UI http://127.0.0.1:%d/ui   API %s%n", "Schema registry", ports.registry(), stack.schemaRegistryUrl());

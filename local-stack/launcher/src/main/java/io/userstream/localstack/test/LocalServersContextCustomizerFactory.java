@@ -35,7 +35,10 @@ final class LocalServersContextCustomizerFactory implements ContextCustomizerFac
         }
 
         private Map<String, Object> springProperties(LocalStack stack) {
-            return new LinkedHashMap<>(stack.springProperties(kinds));
+            Map<String, Object> properties = new LinkedHashMap<>(stack.springProperties(kinds));
+            // The stack's API users, so a service under test accepts the logins its tests call it with.
+            properties.putAll(stack.apiLogins().springProperties());
+            return properties;
         }
     }
 }
