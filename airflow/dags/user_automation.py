@@ -4,8 +4,10 @@ The seeds this replaces looped for 60 seconds and reported success while nothing
 fails loudly, with the numbers, unless every user ingest-service published is accounted for in the
 user store (stored, or dead-lettered by the stream processor with a reason).
 
-Hosts come from the Airflow Connections ``ingest_api`` and ``user_store_api`` (for example
-``AIRFLOW_CONN_INGEST_API=http://127.0.0.1:8082``); nothing here names a host.
+Hosts and logins come from the Airflow Connections ``ingest_api`` and ``user_store_api`` (for example
+``AIRFLOW_CONN_INGEST_API=http://operator:<password>@127.0.0.1:8082``; the services ask every caller for
+HTTP Basic credentials, and the DAG needs the operator role to start and resume runs); nothing here names
+a host or holds a secret.
 """
 
 from __future__ import annotations

@@ -211,6 +211,12 @@ def test_connections_name_the_services_and_ports_the_dag_calls(services, long_ru
             assert url.hostname in services, f"{name}: {variable} names {url.hostname}, a service of the file"
             assert url.port == service_port(services, url.hostname), \
                 f"{name}: {variable} uses the port {url.hostname} listens on"
+            # The services ask for a login; the DAG starts and resumes runs, which takes the operator role.
+            called = environment(services[url.hostname])
+            assert called.get("USERSTREAM_SECURITY_USERS_OPERATOR_ROLES") == "operator", \
+                f"{url.hostname} has an operator user"
+            assert (url.username, url.password) == ("operator", called["USERSTREAM_SECURITY_USERS_OPERATOR_PASSWORD"]), \
+                f"{name}: {variable} logs in as {url.hostname}'s operator"
 
 
 def test_metadata_database_is_the_one_the_postgres_service_creates_for_airflow(services, airflow_services):

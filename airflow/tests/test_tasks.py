@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
@@ -63,6 +64,27 @@ def test_start_ingestion_posts_the_params_with_a_seed_from_the_run_and_an_idempo
     ).respond_with_json(run_json("PENDING"), status=202)
     assert callable_of(dag, "start_ingestion")()["id"] == RUN_ID
     ingest_api.check_assertions()
+
+
+def test_the_login_of_the_connection_is_sent_as_http_basic(dag, context, ingest_api, monkeypatch):
+    # The services ask every API caller who it is; the login rides in the Connection's URI, as ./pipeline up and
+    # docker-compose.yml set it.
+    monkeypatch.setenv("AIRFLOW_CONN_INGEST_API", ingest_api.url_for("/").rstrip("/").replace("http://", "http://operator:s3cret-_x@"))
+    ingest_api.expect_request(
+        "/api/v1/ingestions", method="POST",
+        headers={"Authorization": "Basic " + base64.b64encode(b"operator:s3cret-_x").decode()},
+    ).respond_with_json(run_json("PENDING"), status=202)
+    assert callable_of(dag, "start_ingestion")()["id"] == RUN_ID
+    ingest_api.check_assertions()
+
+
+def test_a_refused_login_fails_the_task_at_once_with_the_answer(dag, context, ingest_api):
+    ingest_api.expect_request("/api/v1/ingestions", method="POST").respond_with_json(
+        {"status": 401, "title": "Unauthorized", "detail": "This endpoint needs credentials: Basic."}, status=401,
+        content_type="application/problem+json")
+    with pytest.raises(AirflowFailException) as raised:
+        callable_of(dag, "start_ingestion")()
+    assert "401" in str(raised.value) and "needs credentials" in str(raised.value)
 
 
 def test_a_given_seed_and_nationalities_are_passed_through(dag, context, ingest_api):

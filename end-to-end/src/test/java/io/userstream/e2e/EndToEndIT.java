@@ -367,7 +367,9 @@ class EndToEndIT {
      * connection (reactor-netty#4361), fixed by 1.3.8 and tested on its own by user-store-service's KeepAliveIT.
      */
     private static HttpResponse<String> send(HttpRequest.Builder builder) throws IOException, InterruptedException {
-        HttpRequest request = builder.timeout(ANSWER_TIMEOUT).header("Accept", "application/json, application/problem+json").build();
+        HttpRequest request = builder.timeout(ANSWER_TIMEOUT).header("Accept", "application/json, application/problem+json")
+                .header("Authorization", stack.apiLogins().operator().basicAuthorization())
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

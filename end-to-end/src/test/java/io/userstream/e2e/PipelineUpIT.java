@@ -84,6 +84,7 @@ class PipelineUpIT {
         assertThat(up.output()).contains("All servers and services up in", "check_services: success", "summarize: success",
                 "stored=50", "published=50", "dead-lettered=", "one stored user: ", "): GET /api/v1/users/",
                 "login admin / ", "/swagger-ui.html", "/actuator/health",
+                "API and console logins (HTTP Basic): reader / ", "operator / ",
                 "Console: http://127.0.0.1:" + ports.console());
         assertThat(pipeline.recordedPids()).hasSize(SERVER_COUNT);
         long supervisor = Long.parseLong(Files.readString(pipeline.stateDir.resolve("supervisor.pid")).trim().split("\\s+")[0]);
@@ -157,12 +158,12 @@ class PipelineUpIT {
         assertThat(run.path("stored").asLong()).isEqualTo(5);
         assertThat(run.path("processed").asLong()).isEqualTo(5);
         assertThat(run.path("complete").asBoolean()).isTrue();
-        JsonNode servers = consoleGet(stack.consoleUrl() + "/api/v1/servers");
+        JsonNode servers = consoleGet(stack, stack.consoleUrl() + "/api/v1/servers");
         assertThat(servers.findValuesAsText("status")).as(servers.toString()).hasSize(7).allMatch(s -> s.equals("UP") || s.equals("SLOW"));
     }
 
     private static JsonNode consoleRun(LocalStack stack, String runId) throws Exception {
-        for (JsonNode candidate : consoleGet(stack.consoleUrl() + "/api/v1/runs").path("runs")) {
+        for (JsonNode candidate : consoleGet(stack, stack.consoleUrl() + "/api/v1/runs").path("runs")) {
             if (runId.equals(candidate.path("runId").asText())) {
                 return candidate;
             }
@@ -170,8 +171,10 @@ class PipelineUpIT {
         return null;
     }
 
-    private static JsonNode consoleGet(String url) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+    /** As the reader ./pipeline up printed: the console asks for a login as the services do. */
+    private static JsonNode consoleGet(LocalStack stack, String url) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", stack.apiLogins().reader().basicAuthorization()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
         return new ObjectMapper().readTree(response.body());

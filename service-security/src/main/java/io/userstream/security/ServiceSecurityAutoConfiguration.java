@@ -52,15 +52,36 @@ import reactor.core.publisher.Mono;
 @EnableWebFluxSecurity
 public class ServiceSecurityAutoConfiguration {
 
-    /** The value `.env.example` ships with: a stack must not run with it. */
+    /** How every secret `.env.example` ships with begins: a stack must not run with one. */
     static final String PLACEHOLDER = "change-me";
 
     /** The JWT claim that carries the roles unless Spring Boot's authorities-claim-name says otherwise. */
     static final String ROLES_CLAIM = "roles";
 
+    /**
+     * Spring's delegating encoder ({@code {bcrypt}...}, {@code {noop}...}), but never "upgrading" a password:
+     * otherwise every successful Basic login of a plain ({@code {noop}}) password is re-hashed with bcrypt,
+     * ~80 ms of CPU per request here, although these users live in properties and nothing stores the hash.
+     */
     @Bean
     PasswordEncoder servicePasswordEncoder() {
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        PasswordEncoder delegate = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        return new PasswordEncoder() {
+            @Override
+            public String encode(CharSequence rawPassword) {
+                return delegate.encode(rawPassword);
+            }
+
+            @Override
+            public boolean matches(CharSequence rawPassword, String encodedPassword) {
+                return delegate.matches(rawPassword, encodedPassword);
+            }
+
+            @Override
+            public boolean upgradeEncoding(String encodedPassword) {
+                return false;
+            }
+        };
     }
 
     /** The configured Basic users; none when only JWTs are accepted. */
@@ -68,9 +89,9 @@ public class ServiceSecurityAutoConfiguration {
     ReactiveUserDetailsService serviceUsers(ServiceSecurityProperties properties) {
         Map<String, UserDetails> users = new HashMap<>();
         properties.users().forEach((name, user) -> {
-            if (user.password().strip().equalsIgnoreCase(PLACEHOLDER)) {
-                throw new IllegalStateException("userstream.security.users." + name + ".password still holds the placeholder '"
-                        + PLACEHOLDER + "' of .env.example: set a secret of your own");
+            if (user.password().strip().toLowerCase(java.util.Locale.ROOT).startsWith(PLACEHOLDER)) {
+                throw new IllegalStateException("userstream.security.users." + name + ".password still holds a placeholder ('"
+                        + PLACEHOLDER + "...') of .env.example: set a secret of your own");
             }
             String password = user.password().startsWith("{") ? user.password() : "{noop}" + user.password();
             users.put(name, User.withUsername(name).password(password)

@@ -33,6 +33,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -121,6 +122,16 @@ class ServiceSecurityAutoConfigurationTest {
         client.post().uri("/api/things").headers(h -> h.setBasicAuth("otto", "otto")).exchange().expectStatus().isOk();
         client.get().uri("/api/things").headers(h -> h.setBasicAuth("otto", "otto")).exchange().expectStatus().isOk();
         client.post().uri("/api/things").headers(h -> h.setBasicAuth("nemo", "nemo-secret-1234")).exchange().expectStatus().isOk();
+    }
+
+    @Autowired
+    PasswordEncoder passwords;
+
+    @Test
+    void aPasswordIsNeverUpgradedSoAPlainOneCostsNoHashPerRequest() {
+        assertThat(passwords.upgradeEncoding("{noop}ada-secret-1234")).isFalse();
+        assertThat(passwords.matches("ada-secret-1234", "{noop}ada-secret-1234")).isTrue();
+        assertThat(passwords.matches("otto", "{bcrypt}$2a$04$dtD79RRvtXIsO2dGo7wwyeooPk18RlUzLcmK/8cYzXiEiWFHE/NuO")).isTrue();
     }
 
     @Test

@@ -26,9 +26,9 @@ class ServiceSecurityStartUpTest {
 
     @Test
     void thePlaceholderOfEnvExampleIsRefusedNamingTheProperty() {
-        runner.withPropertyValues("userstream.security.users.reader.password=change-me", "userstream.security.users.reader.roles=reader")
+        runner.withPropertyValues("userstream.security.users.reader.password=change-me-reader", "userstream.security.users.reader.roles=reader")
                 .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("userstream.security.users.reader.password still holds the placeholder 'change-me'"));
+                        .hasMessageContaining("userstream.security.users.reader.password still holds a placeholder ('change-me...') of .env.example"));
     }
 
     @Test

@@ -91,6 +91,8 @@ public final class ProcessorInstances {
                 "--userstream.processor.topics.users-processed=" + topic("users_processed"),
                 "--userstream.processor.topics.user-stats=" + topic("user_stats"),
                 "--userstream.processor.topics.dead-letter=" + topic("users_dlq")));
+        // The stack's API users: Actuator's details and metrics are for them only.
+        stack.apiLogins().springProperties().forEach((name, value) -> args.add("--" + name + "=" + value));
         args.addAll(List.of(extraArgs));
         return args.toArray(String[]::new);
     }

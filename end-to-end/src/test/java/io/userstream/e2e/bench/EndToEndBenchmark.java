@@ -63,7 +63,7 @@ public final class EndToEndBenchmark {
     private EndToEndBenchmark(LocalStack stack, CqlSession session) {
         this.stack = stack;
         this.processes = new StackProcesses(stack);
-        this.api = new PipelineApi(stack.ingestServiceUrl(), stack.userStoreServiceUrl());
+        this.api = new PipelineApi(stack.ingestServiceUrl(), stack.userStoreServiceUrl(), stack.apiLogins().operator());
         this.session = session;
     }
 

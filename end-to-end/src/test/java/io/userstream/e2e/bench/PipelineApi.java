@@ -2,6 +2,7 @@ package io.userstream.e2e.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.userstream.localstack.ApiLogin;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,10 +21,13 @@ final class PipelineApi {
     private final ObjectMapper json = new ObjectMapper();
     private final String ingestUrl;
     private final String storeUrl;
+    private final ApiLogin operator;
 
-    PipelineApi(String ingestUrl, String storeUrl) {
+    /** @param operator the login it starts runs and reads them with */
+    PipelineApi(String ingestUrl, String storeUrl, ApiLogin operator) {
         this.ingestUrl = ingestUrl;
         this.storeUrl = storeUrl;
+        this.operator = operator;
     }
 
     /** What the store holds of a run: users stored and records dead-lettered. */
@@ -49,6 +53,7 @@ final class PipelineApi {
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
+                .header("Authorization", operator.basicAuthorization())
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         JsonNode started = send(request, 202, 201, 200);
@@ -79,6 +84,7 @@ final class PipelineApi {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/json")
+                .header("Authorization", operator.basicAuthorization())
                 .GET()
                 .build();
         return send(request, expected.length == 0 ? new int[] {200} : expected);

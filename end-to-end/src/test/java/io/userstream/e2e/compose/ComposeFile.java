@@ -189,6 +189,22 @@ final class ComposeFile {
         return result;
     }
 
+    /** The host address each published port of a service binds to ("" when the entry names none: every interface). */
+    List<String> publishedAddresses(String name) {
+        List<String> result = new ArrayList<>();
+        if (service(name).get("ports") instanceof List<?> list) {
+            for (Object port : list) {
+                if (port instanceof Map<?, ?> map) {
+                    result.add(map.get("host_ip") == null ? "" : String.valueOf(map.get("host_ip")));
+                } else {
+                    String[] parts = port.toString().replaceFirst("/(tcp|udp)$", "").split(":");
+                    result.add(parts.length == 3 ? parts[0] : "");
+                }
+            }
+        }
+        return result;
+    }
+
     /** The healthcheck's command as one string (the CMD / CMD-SHELL list form or a string); fails when there is none. */
     String healthcheck(String name) {
         Object healthcheck = service(name).get("healthcheck");

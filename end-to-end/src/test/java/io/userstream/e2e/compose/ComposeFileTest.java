@@ -144,6 +144,19 @@ class ComposeFileTest {
         } while (factors.find());
     }
 
+    /**
+     * With .env.example's values, every published port listens on the loopback address only: Kafka, Cassandra and the
+     * registry do not ask for credentials, and a stack started on a cloud VM must not be open to the internet.
+     */
+    @Test
+    void everyPublishedPortBindsToLoopbackUnlessToldOtherwise() throws IOException {
+        assertThat(ComposeFile.readEnvFile(compose.root().resolve(".env.example"))).containsEntry("USERSTREAM_BIND_ADDRESS", "127.0.0.1");
+        for (String service : compose.serviceNames()) {
+            assertThat(compose.publishedAddresses(service)).as("host addresses of the ports %s publishes", service)
+                    .allMatch("127.0.0.1"::equals);
+        }
+    }
+
     /** ingest-service → users_created → stream-processor → users_processed, user_stats, users_dlq → user-store-service. */
     @Test
     void eachServiceReadsTheTopicsItsUpstreamWrites() {

@@ -74,6 +74,11 @@ final class ServiceConfiguration {
             }
         }
         knownProperties.addAll(metadataNames(bootJar));
+        // The API users every service takes (service-security's userstream.security.users, a map): those the file names.
+        for (String user : List.of("reader", "operator")) {
+            knownProperties.add("userstream.security.users." + user + ".password");
+            knownProperties.add("userstream.security.users." + user + ".roles");
+        }
         this.binder = new Binder(ConfigurationPropertySources.from(sources), new PropertySourcesPlaceholdersResolver(sources));
     }
 

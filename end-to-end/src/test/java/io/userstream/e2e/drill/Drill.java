@@ -421,7 +421,8 @@ public final class Drill {
 
     private Optional<JsonNode> getJson(String url) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+                .header("Accept", "application/json").header("Authorization", stack.apiLogins().reader().basicAuthorization())
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200 ? Optional.of(json.readTree(response.body())) : Optional.empty();
     }
 }

@@ -29,7 +29,10 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Ingestion runs. The ledger is blocking JDBC, so every call runs on the bounded-elastic scheduler. */
+/**
+ * Ingestion runs. The ledger is blocking JDBC, so every call runs on the bounded-elastic scheduler. Who may
+ * call what: {@link IngestionAccess}.
+ */
 @RestController
 @RequestMapping("/api/v1/ingestions")
 class IngestionController {
@@ -41,6 +44,7 @@ class IngestionController {
     }
 
     @Operation(summary = "Start a run (202), or return the run already started with the same Idempotency-Key (200)",
+            description = "Role: operator.",
             responses = {
                     @ApiResponse(responseCode = "202", description = "Run created; Location names it"),
                     @ApiResponse(responseCode = "200", description = "The run already started with this Idempotency-Key and this same request"),
@@ -63,19 +67,20 @@ class IngestionController {
         });
     }
 
-    @Operation(summary = "A run's status and counts")
+    @Operation(summary = "A run's status and counts", description = "Role: reader or operator.")
     @GetMapping("/{id}")
     Mono<RunView> get(@PathVariable UUID id) {
         return blocking(() -> RunView.of(ingestions.find(id)));
     }
 
-    @Operation(summary = "Most recent runs first")
+    @Operation(summary = "Most recent runs first", description = "Role: reader or operator.")
     @GetMapping
     Mono<List<RunView>> recent(@RequestParam(defaultValue = "20") @Min(1) @Max(500) int limit) {
         return blocking(() -> ingestions.recent(limit).stream().map(RunView::of).toList());
     }
 
-    @Operation(summary = "Users of a run that could not be published (unusable shape), with the reason")
+    @Operation(summary = "Users of a run that could not be published (unusable shape), with the reason",
+            description = "Role: operator (the users' data is in it).")
     @GetMapping("/{id}/failures")
     Mono<List<FailedUser>> failures(@PathVariable UUID id,
                                     @RequestParam(defaultValue = "100") @Min(1) @Max(10_000) int limit) {
@@ -83,6 +88,7 @@ class IngestionController {
     }
 
     @Operation(summary = "Resume a FAILED run: only pages not yet acknowledged are fetched and published again",
+            description = "Role: operator.",
             responses = {
                     @ApiResponse(responseCode = "202", description = "Run scheduled again (PENDING)"),
                     @ApiResponse(responseCode = "404", description = "No such run", content = @Content(mediaType = "application/problem+json")),

@@ -3,6 +3,7 @@ package io.userstream.ingest.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.userstream.ingest.ApiClients;
 import io.userstream.ingest.TopicContents;
 import io.userstream.ingest.fetch.FakerUserSource;
 import io.userstream.localstack.LocalStack;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -37,6 +39,16 @@ class IngestionApiIT {
 
     @Autowired
     WebTestClient web;
+
+    /** The stack's API logins, as the roles say: reader reads runs, operator starts and resumes them. */
+    WebTestClient reader;
+    WebTestClient operator;
+
+    @BeforeEach
+    void logIn(LocalStack stack) {
+        reader = ApiClients.as(web, stack.apiLogins().reader());
+        operator = ApiClients.as(web, stack.apiLogins().operator());
+    }
 
     @Test
     void aFakerRunPublishesEveryRequestedUserKeyedByLoginUuid(LocalStack stack) {
@@ -81,10 +93,10 @@ class IngestionApiIT {
     @Test
     void theSameIdempotencyKeyReturnsTheFirstRun() {
         String key = "key-" + UUID.randomUUID();
-        RunView first = web.post().uri("/api/v1/ingestions").header("Idempotency-Key", key)
+        RunView first = operator.post().uri("/api/v1/ingestions").header("Idempotency-Key", key)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"source\": \"faker\", \"count\": 10}")
                 .exchange().expectStatus().isAccepted().expectBody(RunView.class).returnResult().getResponseBody();
-        RunView again = web.post().uri("/api/v1/ingestions").header("Idempotency-Key", key)
+        RunView again = operator.post().uri("/api/v1/ingestions").header("Idempotency-Key", key)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"source\": \"faker\", \"count\": 10}")
                 .exchange().expectStatus().isOk()
                 .expectHeader().valueEquals("Location", "/api/v1/ingestions/" + first.id())
@@ -97,11 +109,11 @@ class IngestionApiIT {
     @Test
     void theSameIdempotencyKeyWithADifferentBodyIsA422ProblemNamingTheKey() {
         String key = "key-" + UUID.randomUUID();
-        RunView first = web.post().uri("/api/v1/ingestions").header("Idempotency-Key", key)
+        RunView first = operator.post().uri("/api/v1/ingestions").header("Idempotency-Key", key)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"source\": \"faker\", \"count\": 10, \"seed\": \"first\"}")
                 .exchange().expectStatus().isAccepted().expectBody(RunView.class).returnResult().getResponseBody();
 
-        web.post().uri("/api/v1/ingestions").header("Idempotency-Key", key)
+        operator.post().uri("/api/v1/ingestions").header("Idempotency-Key", key)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"source\": \"faker\", \"count\": 11, \"seed\": \"first\"}")
                 .exchange().expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -110,7 +122,7 @@ class IngestionApiIT {
                 .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains(key))
                 .jsonPath("$.runId").isEqualTo(first.id().toString());
         // The same body again (whitespace and case of nationality codes aside) is still the first run.
-        web.post().uri("/api/v1/ingestions").header("Idempotency-Key", key)
+        operator.post().uri("/api/v1/ingestions").header("Idempotency-Key", key)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{ \"count\": 10, \"source\": \"faker\", \"seed\": \"first\" }")
                 .exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.id").isEqualTo(first.id().toString());
@@ -138,7 +150,7 @@ class IngestionApiIT {
         RunView newer = post("{\"source\": \"faker\", \"count\": 5}").expectStatus().isAccepted()
                 .expectBody(RunView.class).returnResult().getResponseBody();
 
-        web.get().uri("/api/v1/ingestions?limit=2").exchange()
+        reader.get().uri("/api/v1/ingestions?limit=2").exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.length()").isEqualTo(2)
@@ -169,11 +181,11 @@ class IngestionApiIT {
 
     @Test
     void invalidParametersAre400ProblemsNamingTheParameter() {
-        web.get().uri("/api/v1/ingestions?limit=0").exchange()
+        reader.get().uri("/api/v1/ingestions?limit=0").exchange()
                 .expectStatus().isBadRequest()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("limit"));
-        web.get().uri("/api/v1/ingestions/not-a-uuid").exchange()
+        reader.get().uri("/api/v1/ingestions/not-a-uuid").exchange()
                 .expectStatus().isBadRequest()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("id"));
@@ -181,7 +193,7 @@ class IngestionApiIT {
 
     @Test
     void anOverlongIdempotencyKeyIsA400ProblemNamingTheHeader() {
-        problem(web.post().uri("/api/v1/ingestions").header("Idempotency-Key", "k".repeat(201))
+        problem(operator.post().uri("/api/v1/ingestions").header("Idempotency-Key", "k".repeat(201))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"source\": \"faker\", \"count\": 1}").exchange(),
                 "Idempotency-Key");
     }
@@ -189,11 +201,11 @@ class IngestionApiIT {
     @Test
     void anUnknownRunIs404() {
         UUID unknown = UUID.randomUUID();
-        web.get().uri("/api/v1/ingestions/{id}", unknown).exchange()
+        reader.get().uri("/api/v1/ingestions/{id}", unknown).exchange()
                 .expectStatus().isNotFound()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.detail").isEqualTo("No ingestion run with id " + unknown);
-        web.post().uri("/api/v1/ingestions/{id}/resume", unknown).exchange()
+        operator.post().uri("/api/v1/ingestions/{id}/resume", unknown).exchange()
                 .expectStatus().isNotFound()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
     }
@@ -204,7 +216,7 @@ class IngestionApiIT {
                 .expectBody(RunView.class).returnResult().getResponseBody();
         awaitFinished(run.id());
 
-        web.post().uri("/api/v1/ingestions/{id}/resume", run.id()).exchange()
+        operator.post().uri("/api/v1/ingestions/{id}/resume", run.id()).exchange()
                 .expectStatus().isEqualTo(HttpStatus.CONFLICT)
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("SUCCEEDED"));
@@ -212,7 +224,7 @@ class IngestionApiIT {
 
     @Test
     void healthShowsKafkaAndPostgres() {
-        web.get().uri("/actuator/health").exchange()
+        reader.get().uri("/actuator/health").exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.status").isEqualTo("UP")
@@ -224,7 +236,7 @@ class IngestionApiIT {
     @Test
     void metricsAndOpenApiAreServed() {
         post("{\"source\": \"faker\", \"count\": 7}").expectStatus().isAccepted();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> web.get().uri("/actuator/prometheus").exchange()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> reader.get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class).value(body -> assertThat(body).contains("ingest_users_published_total")));
         web.get().uri("/v3/api-docs").exchange()
@@ -235,7 +247,7 @@ class IngestionApiIT {
     }
 
     private WebTestClient.ResponseSpec post(String body) {
-        return web.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+        return operator.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
     }
 
     private static void problem(WebTestClient.ResponseSpec response, String field) {
@@ -249,7 +261,7 @@ class IngestionApiIT {
 
     private RunView awaitFinished(UUID id) {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> web.get().uri("/api/v1/ingestions/{id}", id).exchange()
+                .until(() -> reader.get().uri("/api/v1/ingestions/{id}", id).exchange()
                                 .expectStatus().isOk().expectBody(RunView.class).returnResult().getResponseBody(),
                         run -> run.status().name().equals("SUCCEEDED") || run.status().name().equals("FAILED"));
     }

@@ -1,6 +1,7 @@
 package io.userstream.ingest.bench;
 
 import io.userstream.ingest.IngestServiceApplication;
+import io.userstream.localstack.ApiLogins;
 import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.test.SharedLocalStack;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.List;
@@ -45,28 +47,32 @@ public final class IngestThroughputBenchmark {
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         LocalStack stack = SharedLocalStack.ensureStarted(EnumSet.of(ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.POSTGRES));
         String topic = "users_created_bench";
+        // Command-line arguments, so they win over application.yml.
+        List<String> arguments = new ArrayList<>(List.of("--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrapServers(),
+                "--spring.kafka.properties.schema.registry.url=" + stack.schemaRegistryUrl(),
+                "--spring.datasource.url=" + stack.postgresJdbcUrl("postgres"),
+                "--spring.datasource.username=" + stack.postgresUsername(),
+                "--ingest.publish.topic=" + topic,
+                "--logging.level.root=WARN",
+                "--logging.level.io.userstream=INFO"));
+        // The stack's API users: runs are started as operator and followed as reader.
+        stack.apiLogins().springProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
         ConfigurableApplicationContext app = new SpringApplicationBuilder(IngestServiceApplication.class)
-                // Command-line arguments, so they win over application.yml.
-                .run("--server.port=0",
-                        "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrapServers(),
-                        "--spring.kafka.properties.schema.registry.url=" + stack.schemaRegistryUrl(),
-                        "--spring.datasource.url=" + stack.postgresJdbcUrl("postgres"),
-                        "--spring.datasource.username=" + stack.postgresUsername(),
-                        "--ingest.publish.topic=" + topic,
-                        "--logging.level.root=WARN",
-                        "--logging.level.io.userstream=INFO");
+                .run(arguments.toArray(String[]::new));
         try {
             int port = ((WebServerApplicationContext) app).getWebServer().getPort();
             URI base = URI.create("http://127.0.0.1:" + port + "/api/v1/ingestions");
             long kafkaPid = stack.pid(ServerKind.KAFKA).orElseThrow();
             System.out.printf("warm-up: %,d users%n", Math.min(users, 200_000));
-            report(run(base, Math.min(users, 200_000), batch, "warmup"));
+            ApiLogins logins = stack.apiLogins();
+            report(run(base, logins, Math.min(users, 200_000), batch, "warmup"));
             double best = 0;
             double sum = 0;
             for (int i = 1; i <= runs; i++) {
                 double serviceCpuBefore = serviceCpuSeconds();
                 double kafkaCpuBefore = processCpuSeconds(kafkaPid);
-                JsonNode run = run(base, users, batch, "bench" + i);
+                JsonNode run = run(base, logins, users, batch, "bench" + i);
                 double rate = report(run);
                 double serviceCpu = serviceCpuSeconds() - serviceCpuBefore;
                 double kafkaCpu = processCpuSeconds(kafkaPid) - kafkaCpuBefore;
@@ -86,10 +92,11 @@ public final class IngestThroughputBenchmark {
         }
     }
 
-    private static JsonNode run(URI base, int users, int batch, String seed) throws Exception {
+    private static JsonNode run(URI base, ApiLogins logins, int users, int batch, String seed) throws Exception {
         String body = "{\"source\":\"faker\",\"count\":%d,\"batchSize\":%d,\"seed\":\"%s\"}".formatted(users, batch, seed);
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(base)
                 .header("Content-Type", "application/json")
+                .header("Authorization", logins.operator().basicAuthorization())
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 202) {
             throw new IllegalStateException("POST answered " + created.statusCode() + ": " + created.body());
@@ -97,7 +104,8 @@ public final class IngestThroughputBenchmark {
         URI location = base.resolve(created.headers().firstValue("Location").orElseThrow());
         while (true) {
             Thread.sleep(250);
-            JsonNode run = JSON.readTree(HTTP.send(HttpRequest.newBuilder(location).build(),
+            JsonNode run = JSON.readTree(HTTP.send(HttpRequest.newBuilder(location)
+                            .header("Authorization", logins.reader().basicAuthorization()).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             String status = run.get("status").asString();
             if (status.equals("SUCCEEDED")) {

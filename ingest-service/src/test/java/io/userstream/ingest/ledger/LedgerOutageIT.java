@@ -3,6 +3,7 @@ package io.userstream.ingest.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.userstream.ingest.ApiClients;
 import io.userstream.ingest.TopicContents;
 import io.userstream.ingest.api.RunView;
 import io.userstream.ingest.fetch.RandomUserStub;
@@ -17,6 +18,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -56,6 +58,16 @@ class LedgerOutageIT {
     @Autowired
     ObjectMapper json;
 
+    /** The stack's API logins, as the roles say: reader reads runs, operator starts and resumes them. */
+    WebTestClient reader;
+    WebTestClient operator;
+
+    @BeforeEach
+    void logIn(LocalStack stack) {
+        reader = ApiClients.as(web, stack.apiLogins().reader());
+        operator = ApiClients.as(web, stack.apiLogins().operator());
+    }
+
     @DynamicPropertySource
     static void randomUserStub(DynamicPropertyRegistry registry) throws IOException {
         SERVER.setDispatcher(STUB);
@@ -71,7 +83,7 @@ class LedgerOutageIT {
     @Test
     void aRunRidesOutAPostgresOutageShorterThanTheBudget(LocalStack stack) throws InterruptedException {
         STUB.delay(Duration.ofMillis(100)); // a run long enough to be in the middle of it when PostgreSQL goes
-        UUID id = web.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON)
+        UUID id = operator.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"source\": \"randomuser\", \"count\": " + PAGES * PAGE_SIZE + ", \"batchSize\": " + PAGE_SIZE
                         + ", \"seed\": \"ledger-outage\"}")
                 .exchange().expectStatus().isAccepted().expectBody(RunView.class).returnResult().getResponseBody().id();
@@ -108,7 +120,7 @@ class LedgerOutageIT {
      * fails its next statement once (Hikari then drops it). Any other answer fails the test.
      */
     private RunView current(UUID id) {
-        EntityExchangeResult<String> answer = web.get().uri("/api/v1/ingestions/{id}", id).exchange()
+        EntityExchangeResult<String> answer = reader.get().uri("/api/v1/ingestions/{id}", id).exchange()
                 .expectBody(String.class).returnResult();
         if (answer.getStatus().value() == 503) {
             assertThat(answer.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);

@@ -3,6 +3,7 @@ package io.userstream.ingest.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.userstream.ingest.ApiClients;
 import io.userstream.ingest.TopicContents;
 import io.userstream.ingest.api.RunView;
 import io.userstream.ingest.fetch.FakerUserSource;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -42,6 +44,16 @@ class KafkaOutageIT {
     @Autowired
     WebTestClient web;
 
+    /** The stack's API logins, as the roles say: reader reads runs, operator starts and resumes them. */
+    WebTestClient reader;
+    WebTestClient operator;
+
+    @BeforeEach
+    void logIn(LocalStack stack) {
+        reader = ApiClients.as(web, stack.apiLogins().reader());
+        operator = ApiClients.as(web, stack.apiLogins().operator());
+    }
+
     @Test
     void aRunFailsWhenKafkaIsDownLongerThanTheOutageBudgetAndAResumeCompletesItOnceKafkaIsBack(LocalStack stack) {
         // Publish once so the producer knows the topic, then take the broker away.
@@ -50,7 +62,7 @@ class KafkaOutageIT {
         stack.stop(ServerKind.KAFKA);
         RunView failed;
         try {
-            web.get().uri("/actuator/health").exchange()
+            reader.get().uri("/actuator/health").exchange()
                     .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
                     .expectBody().jsonPath("$.components.kafka.status").isEqualTo("DOWN");
 
@@ -65,9 +77,9 @@ class KafkaOutageIT {
                 .contains("outage budget of 4s").contains("ingest.publish.outage-budget");
         assertThat(failed.published()).isLessThan(2000);
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> web.get().uri("/actuator/health").exchange()
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> reader.get().uri("/actuator/health").exchange()
                 .expectStatus().isOk());
-        web.post().uri("/api/v1/ingestions/{id}/resume", failed.id()).exchange().expectStatus().isAccepted();
+        operator.post().uri("/api/v1/ingestions/{id}/resume", failed.id()).exchange().expectStatus().isAccepted();
         RunView resumed = awaitFinished(failed.id());
 
         assertThat(resumed.status()).hasToString("SUCCEEDED");
@@ -78,13 +90,13 @@ class KafkaOutageIT {
     }
 
     private RunView start(String body) {
-        return web.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+        return operator.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
                 .expectStatus().isAccepted().expectBody(RunView.class).returnResult().getResponseBody();
     }
 
     private RunView awaitFinished(UUID id) {
         return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> web.get().uri("/api/v1/ingestions/{id}", id).exchange()
+                .until(() -> reader.get().uri("/api/v1/ingestions/{id}", id).exchange()
                                 .expectStatus().isOk().expectBody(RunView.class).returnResult().getResponseBody(),
                         run -> run.status().name().equals("SUCCEEDED") || run.status().name().equals("FAILED"));
     }

@@ -3,6 +3,7 @@ package io.userstream.ingest.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.userstream.ingest.ApiClients;
 import io.userstream.ingest.TopicContents;
 import io.userstream.ingest.api.RunView;
 import io.userstream.ingest.fetch.RandomUserStub;
@@ -17,6 +18,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -50,6 +52,16 @@ class KafkaShortOutageIT {
     @Autowired
     WebTestClient web;
 
+    /** The stack's API logins, as the roles say: reader reads runs, operator starts and resumes them. */
+    WebTestClient reader;
+    WebTestClient operator;
+
+    @BeforeEach
+    void logIn(LocalStack stack) {
+        reader = ApiClients.as(web, stack.apiLogins().reader());
+        operator = ApiClients.as(web, stack.apiLogins().operator());
+    }
+
     @DynamicPropertySource
     static void randomUserStub(DynamicPropertyRegistry registry) throws IOException {
         SERVER.setDispatcher(STUB);
@@ -65,7 +77,7 @@ class KafkaShortOutageIT {
     @Test
     void aRunRidesOutAKafkaOutageShorterThanTheBudget(LocalStack stack) throws InterruptedException {
         STUB.delay(Duration.ofMillis(200)); // a run long enough to be in the middle of it when Kafka goes
-        UUID id = web.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON)
+        UUID id = operator.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"source\": \"randomuser\", \"count\": " + PAGES * PAGE_SIZE + ", \"batchSize\": " + PAGE_SIZE
                         + ", \"seed\": \"short-outage\"}")
                 .exchange().expectStatus().isAccepted().expectBody(RunView.class).returnResult().getResponseBody().id();
@@ -92,7 +104,7 @@ class KafkaShortOutageIT {
     }
 
     private RunView get(UUID id) {
-        return web.get().uri("/api/v1/ingestions/{id}", id).exchange()
+        return reader.get().uri("/api/v1/ingestions/{id}", id).exchange()
                 .expectStatus().isOk().expectBody(RunView.class).returnResult().getResponseBody();
     }
 

@@ -7,6 +7,7 @@ import io.userstream.ingest.IngestServiceApplication;
 import io.userstream.ingest.TopicContents;
 import io.userstream.ingest.api.RunView;
 import io.userstream.ingest.fetch.RandomUserStub;
+import io.userstream.localstack.ApiLogin;
 import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.test.LocalServers;
@@ -17,8 +18,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -62,8 +65,8 @@ class CrashResumeIT {
         STUB.reset().delay(Duration.ofMillis(200)); // slow enough to stop the service half way
         UUID id;
         try (ConfigurableApplicationContext first = start(stack)) {
-            id = startRun(client(first), "{\"source\": \"randomuser\", \"count\": 1500, \"batchSize\": 50, \"seed\": \"crash\"}");
-            awaitRun(client(first), id, run -> run.pagesDone() >= 5);
+            id = startRun(client(first, stack.apiLogins().operator()), "{\"source\": \"randomuser\", \"count\": 1500, \"batchSize\": 50, \"seed\": \"crash\"}");
+            awaitRun(client(first, stack.apiLogins().reader()), id, run -> run.pagesDone() >= 5);
         }
         STUB.reset();
         Map<Integer, Integer> requestsBeforeRestart = requestsPerPage("crash", 30);
@@ -72,7 +75,8 @@ class CrashResumeIT {
         assertThat(status(stack, id)).as("left for the next start to resume").isEqualTo("PENDING");
 
         try (ConfigurableApplicationContext second = start(stack)) {
-            RunView done = awaitRun(client(second), id, run -> run.status().name().equals("SUCCEEDED") || run.status().name().equals("FAILED"));
+            RunView done = awaitRun(client(second, stack.apiLogins().reader()), id,
+                    run -> run.status().name().equals("SUCCEEDED") || run.status().name().equals("FAILED"));
 
             assertThat(done.status()).hasToString("SUCCEEDED");
             assertThat(done.fetched()).isEqualTo(1500);
@@ -95,8 +99,8 @@ class CrashResumeIT {
         STUB.reset().delay(Duration.ofMillis(200));
         UUID id;
         try (ConfigurableApplicationContext first = start(stack)) {
-            id = startRun(client(first), "{\"source\": \"randomuser\", \"count\": 400, \"batchSize\": 50, \"seed\": \"killed\"}");
-            awaitRun(client(first), id, run -> run.pagesDone() >= 2);
+            id = startRun(client(first, stack.apiLogins().operator()), "{\"source\": \"randomuser\", \"count\": 400, \"batchSize\": 50, \"seed\": \"killed\"}");
+            awaitRun(client(first, stack.apiLogins().reader()), id, run -> run.pagesDone() >= 2);
         }
         // A killed process records nothing on the way out: its run stays RUNNING in the ledger.
         try (Connection db = connect(stack);
@@ -110,7 +114,8 @@ class CrashResumeIT {
         Set<Integer> doneBeforeRestart = pagesDone(stack, id);
 
         try (ConfigurableApplicationContext second = start(stack)) {
-            RunView done = awaitRun(client(second), id, run -> run.status().name().equals("SUCCEEDED") || run.status().name().equals("FAILED"));
+            RunView done = awaitRun(client(second, stack.apiLogins().reader()), id,
+                    run -> run.status().name().equals("SUCCEEDED") || run.status().name().equals("FAILED"));
             assertThat(done.status()).hasToString("SUCCEEDED");
             assertThat(done.lastError()).isNull();
             assertThat(done.published()).isEqualTo(400);
@@ -154,7 +159,7 @@ class CrashResumeIT {
 
     private static ConfigurableApplicationContext start(LocalStack stack) {
         // Command-line arguments win over application.yml, as the launcher's properties do in @SpringBootTest.
-        return new SpringApplicationBuilder(IngestServiceApplication.class).run(
+        List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrapServers(),
                 "--spring.kafka.properties.schema.registry.url=" + stack.schemaRegistryUrl(),
@@ -167,12 +172,17 @@ class CrashResumeIT {
                 "--ingest.publish.topic=" + TOPIC,
                 "--ingest.randomuser.base-url=" + SERVER.url("/api/1.4/"),
                 "--ingest.randomuser.min-backoff=10ms",
-                "--ingest.randomuser.max-backoff=50ms");
+                "--ingest.randomuser.max-backoff=50ms"));
+        // The stack's API users (reader, operator), as @LocalServers gives them to a @SpringBootTest.
+        stack.apiLogins().springProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
+        return new SpringApplicationBuilder(IngestServiceApplication.class).run(arguments.toArray(String[]::new));
     }
 
-    private static WebTestClient client(ConfigurableApplicationContext context) {
+    /** A client of the running service that calls it as {@code login}. */
+    private static WebTestClient client(ConfigurableApplicationContext context, ApiLogin login) {
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
+                .defaultHeaders(headers -> headers.setBasicAuth(login.username(), login.password())).build();
     }
 
     private static UUID startRun(WebTestClient web, String body) {

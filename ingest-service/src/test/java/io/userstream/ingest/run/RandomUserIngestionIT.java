@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.userstream.ingest.ApiClients;
 import io.userstream.ingest.TopicContents;
 import io.userstream.ingest.api.RunView;
 import io.userstream.ingest.fetch.RandomUserStub;
@@ -63,6 +64,16 @@ class RandomUserIngestionIT {
     @Autowired
     MeterRegistry meters;
 
+    /** The stack's API logins, as the roles say: reader reads runs, operator starts and resumes them. */
+    WebTestClient reader;
+    WebTestClient operator;
+
+    @BeforeEach
+    void logIn(LocalStack stack) {
+        reader = ApiClients.as(web, stack.apiLogins().reader());
+        operator = ApiClients.as(web, stack.apiLogins().operator());
+    }
+
     @DynamicPropertySource
     static void randomUserStub(DynamicPropertyRegistry registry) throws IOException {
         SERVER.setDispatcher(STUB);
@@ -107,7 +118,7 @@ class RandomUserIngestionIT {
         assertThat(done.published()).isEqualTo(221);
         assertThat(meters.counter("ingest.randomuser.rate.limited").count() - rateLimitedBefore).isEqualTo(1);
 
-        List<FailedUser> failures = web.get().uri("/api/v1/ingestions/{id}/failures", run.id()).exchange()
+        List<FailedUser> failures = operator.get().uri("/api/v1/ingestions/{id}/failures", run.id()).exchange()
                 .expectStatus().isOk().expectBody(new ParameterizedTypeReference<List<FailedUser>>() { })
                 .returnResult().getResponseBody();
         assertThat(failures).hasSize(9).allSatisfy(f -> assertThat(f.reason()).isEqualTo("missing field location.city"));
@@ -143,7 +154,7 @@ class RandomUserIngestionIT {
         assertThat(failed.published()).isEqualTo(100);
         assertThat(STUB.requests("resume", 3)).isEqualTo(4);
 
-        web.post().uri("/api/v1/ingestions/{id}/resume", run.id()).exchange()
+        operator.post().uri("/api/v1/ingestions/{id}/resume", run.id()).exchange()
                 .expectStatus().isAccepted()
                 .expectHeader().valueEquals("Location", "/api/v1/ingestions/" + run.id());
         RunView resumed = awaitFinished(run.id());
@@ -210,13 +221,13 @@ class RandomUserIngestionIT {
     }
 
     private RunView start(String body) {
-        return web.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+        return operator.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
                 .expectStatus().isAccepted().expectBody(RunView.class).returnResult().getResponseBody();
     }
 
     private RunView awaitFinished(UUID id) {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> web.get().uri("/api/v1/ingestions/{id}", id).exchange()
+                .until(() -> reader.get().uri("/api/v1/ingestions/{id}", id).exchange()
                                 .expectStatus().isOk().expectBody(RunView.class).returnResult().getResponseBody(),
                         run -> run.status().name().equals("SUCCEEDED") || run.status().name().equals("FAILED"));
     }

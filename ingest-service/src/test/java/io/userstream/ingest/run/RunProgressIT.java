@@ -3,8 +3,10 @@ package io.userstream.ingest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.userstream.ingest.ApiClients;
 import io.userstream.ingest.api.RunView;
 import io.userstream.ingest.fetch.RandomUserStub;
+import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.test.LocalServers;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.util.function.Predicate;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -44,6 +47,16 @@ class RunProgressIT {
     @Autowired
     WebTestClient web;
 
+    /** The stack's API logins, as the roles say: reader reads runs, operator starts and resumes them. */
+    WebTestClient reader;
+    WebTestClient operator;
+
+    @BeforeEach
+    void logIn(LocalStack stack) {
+        reader = ApiClients.as(web, stack.apiLogins().reader());
+        operator = ApiClients.as(web, stack.apiLogins().operator());
+    }
+
     @DynamicPropertySource
     static void randomUserStub(DynamicPropertyRegistry registry) throws IOException {
         SERVER.setDispatcher(STUB);
@@ -64,7 +77,7 @@ class RunProgressIT {
     @Test
     void publishedCountsAPageAsSoonAsKafkaAcknowledgedItWhileTheNextFetchIsStillWaiting() {
         STUB.hang(2);
-        UUID id = web.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON)
+        UUID id = operator.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"source\": \"randomuser\", \"count\": 150, \"batchSize\": 50, \"seed\": \"progress\"}")
                 .exchange().expectStatus().isAccepted().expectBody(RunView.class).returnResult().getResponseBody().id();
 
@@ -83,7 +96,7 @@ class RunProgressIT {
 
     private RunView awaitRun(UUID id, Predicate<RunView> condition) {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> web.get().uri("/api/v1/ingestions/{id}", id).exchange()
+                .until(() -> reader.get().uri("/api/v1/ingestions/{id}", id).exchange()
                         .expectStatus().isOk().expectBody(RunView.class).returnResult().getResponseBody(), condition::test);
     }
 }

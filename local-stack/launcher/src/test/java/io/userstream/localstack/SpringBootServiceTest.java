@@ -21,13 +21,16 @@ class SpringBootServiceTest {
         Path jar = packaged("stream-processor");
         Path home = repositoryRoot.resolve("state/stream-processor");
         SpringBootService processor = new SpringBootService(ServerKind.PROCESSOR, home, 18084, new Distributions(repositoryRoot),
-                Map.of("spring.kafka.bootstrap-servers", "127.0.0.1:19092"));
+                Map.of("spring.kafka.bootstrap-servers", "127.0.0.1:19092"), Map.of("USERSTREAM_SECURITY_USERS_READER_PASSWORD", "s3cret"));
 
         assertThat(processor.command())
                 .containsSubsequence("-jar", home.resolve("app").resolve(jar.getFileName()).toString())
                 .contains("-XX:ArchiveClassesAtExit=" + home.resolve("app/stream-processor.jsa"),"--server.address=127.0.0.1", "--server.port=18084",
                         "--spring.kafka.bootstrap-servers=127.0.0.1:19092",
                         "--spring.kafka.streams.state-dir=" + home.resolve("state"));
+        // Secrets go to the environment, which only the owner can read; never to the command line, which anyone can.
+        assertThat(processor.command()).noneMatch(arg -> arg.contains("s3cret"));
+        assertThat(processor.environment()).containsEntry("USERSTREAM_SECURITY_USERS_READER_PASSWORD", "s3cret");
         assertThat(processor.clientPort()).isEqualTo(18084);
         assertThat(processor.baseUrl()).isEqualTo("http://127.0.0.1:18084");
         assertThat(processor.logFile()).isEqualTo(home.resolve("stream-processor.log"));
@@ -55,7 +58,7 @@ class SpringBootServiceTest {
     @Test
     void aMissingJarIsRefusedNamingTheCommandThatBuildsIt() {
         SpringBootService ingest = new SpringBootService(ServerKind.INGEST, repositoryRoot.resolve("state/ingest-service"), 18082,
-                new Distributions(repositoryRoot), Map.of());
+                new Distributions(repositoryRoot), Map.of(), Map.of());
 
         assertThatThrownBy(ingest::requireInstalled)
                 .isInstanceOf(DistributionMissingException.class)

@@ -30,13 +30,13 @@ class BrokerOutageHealthIT {
             KafkaStreams streams = app.getBean(StreamsBuilderFactoryBean.class).getKafkaStreams();
             String port = app.getEnvironment().getProperty("local.server.port");
             await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
-            Health before = Health.of(port);
+            Health before = Health.of(port, stack.apiLogins().reader());
             assertThat(before.status()).as("%s", before).isEqualTo(200);
 
             stack.stop(ServerKind.KAFKA);
             Health during;
             try {
-                during = Health.of(port);
+                during = Health.of(port, stack.apiLogins().reader());
             } finally {
                 stack.start(ServerKind.KAFKA);
             }
@@ -44,8 +44,8 @@ class BrokerOutageHealthIT {
             assertThat(during.status()).as("DOWN while the broker is away: %s", during).isEqualTo(503);
             assertThat(during.componentStatus("kafka")).as("%s", during).isEqualTo("DOWN");
             assertThat(during.detail("kafka", "/reason")).as("%s", during).contains("broker did not describe its cluster within PT2S");
-            await().atMost(Duration.ofSeconds(120)).until(() -> Health.of(port).status() == 200);
-            Health after = Health.of(port);
+            await().atMost(Duration.ofSeconds(120)).until(() -> Health.of(port, stack.apiLogins().reader()).status() == 200);
+            Health after = Health.of(port, stack.apiLogins().reader());
             assertThat(after.componentStatus("kafka")).as("%s", after).isEqualTo("UP");
         }
     }

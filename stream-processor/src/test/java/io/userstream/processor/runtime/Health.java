@@ -1,5 +1,6 @@
 package io.userstream.processor.runtime;
 
+import io.userstream.localstack.ApiLogin;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,15 +10,16 @@ import java.net.http.HttpResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** GET /actuator/health of an instance: its HTTP status and body. */
+/** GET /actuator/health of an instance as an API user (details are for logged-in callers only): its HTTP status and body. */
 record Health(int status, JsonNode body) {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    static Health of(String port) throws IOException, InterruptedException {
+    static Health of(String port, ApiLogin login) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                        .header("Authorization", login.basicAuthorization()).build(),
                 HttpResponse.BodyHandlers.ofString());
         return new Health(response.statusCode(), JSON.readTree(response.body()));
     }

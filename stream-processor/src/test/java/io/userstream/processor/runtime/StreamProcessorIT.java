@@ -50,14 +50,14 @@ class StreamProcessorIT {
             StreamsBuilderFactoryBean streams = app.getBean(StreamsBuilderFactoryBean.class);
             String port = app.getEnvironment().getProperty("local.server.port");
             await().atMost(Duration.ofSeconds(60)).until(() -> streams.getKafkaStreams().state() == KafkaStreams.State.RUNNING);
-            assertThat(get(port, "/actuator/health")).contains("\"kafkaStreams\"").contains("RUNNING").contains("\"status\":\"UP\"");
+            assertThat(get(stack, port, "/actuator/health")).contains("\"kafkaStreams\"").contains("RUNNING").contains("\"status\":\"UP\"");
 
             for (int round = 0; round < 2_000; round++) {
                 if (round == 1_000) {
                     // Stop mid-stream: records produced so far are partly processed, the next ones arrive while it is down.
                     producer.flush();
                     streams.stop();
-                    assertThat(get(port, "/actuator/health")).contains("\"status\":\"DOWN\"");
+                    assertThat(get(stack, port, "/actuator/health")).contains("\"status\":\"DOWN\"");
                 }
                 if (round == 1_500) {
                     producer.flush();
@@ -103,13 +103,24 @@ class StreamProcessorIT {
                     .as("dead-lettered once: %s", record.key()).isNull());
             assertThat(reasons).isEqualTo(deadLetterReasons);
 
-            String prometheus = get(port, "/actuator/prometheus");
+            String prometheus = get(stack, port, "/actuator/prometheus");
             assertThat(prometheus).contains("kafka_stream_").contains("userstream_processor_stream_threads_replaced_total");
+            // Without a login: the status only, no metrics.
+            HttpResponse<String> anonymousHealth = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymousHealth.statusCode()).isEqualTo(200);
+            assertThat(anonymousHealth.body()).contains("\"status\":\"UP\"").doesNotContain("components", "kafkaStreams");
+            HttpResponse<String> anonymousMetrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymousMetrics.statusCode()).isEqualTo(401);
+            assertThat(anonymousMetrics.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         }
     }
 
-    private static String get(String port, String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    /** As the stack's reader: health details and metrics are for API users only. */
+    private static String get(LocalStack stack, String port, String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Authorization", stack.apiLogins().reader().basicAuthorization()).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.body();
     }

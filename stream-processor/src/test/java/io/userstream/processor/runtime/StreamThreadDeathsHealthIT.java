@@ -49,12 +49,12 @@ class StreamThreadDeathsHealthIT {
             KafkaStreams streams = app.getBean(StreamsBuilderFactoryBean.class).getKafkaStreams();
             String port = app.getEnvironment().getProperty("local.server.port");
             await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
-            assertThat(Health.of(port).componentStatus("kafkaStreams")).isEqualTo("UP");
+            assertThat(Health.of(port, stack.apiLogins().reader()).componentStatus("kafkaStreams")).isEqualTo("UP");
 
             producer.send(new ProducerRecord<>(poisonTopic, "poison", "every thread dies on this".getBytes())).get();
 
             Health down = await().atMost(Duration.ofSeconds(180)).dontCatchUncaughtExceptions() // the deaths are the point
-                    .until(() -> Health.of(port), health -> health.componentStatus("kafkaStreams").equals("DOWN"));
+                    .until(() -> Health.of(port, stack.apiLogins().reader()), health -> health.componentStatus("kafkaStreams").equals("DOWN"));
             assertThat(down.status()).as("%s", down).isEqualTo(503);
             assertThat(down.detail("kafkaStreams", "/reason")).as("%s", down)
                     .matches("stream threads keep dying: \\d+ replaced within PT1H \\(more than 2\\)");

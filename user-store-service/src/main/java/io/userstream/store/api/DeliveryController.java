@@ -13,7 +13,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** Per-run delivery accounting: what ingest published should end up stored or dead-lettered. */
+/**
+ * Per-run delivery accounting: what ingest published should end up stored or dead-lettered. Who may call
+ * what: {@link StoreAccess}.
+ */
 @RestController
 @RequestMapping("/api/v1/ingestions/{runId}")
 class DeliveryController {
@@ -36,7 +39,7 @@ class DeliveryController {
     }
 
     @Operation(summary = "How many users of an ingestion run are stored and how many dead-lettered; "
-            + "compare stored + deadLettered with what ingest published")
+            + "compare stored + deadLettered with what ingest published", description = "Role: reader or operator.")
     @GetMapping("/delivery")
     Mono<DeliveryView> delivery(@PathVariable String runId) {
         UUID run = Parameters.uuid("runId", runId);
@@ -48,7 +51,7 @@ class DeliveryController {
             description = "One item per dead-lettered record, identified by its origin (source topic, partition, offset where it "
                     + "was first read). A record re-driven from the dead-letter topic that fails again updates its item (reason, "
                     + "error, failedAt, redriveCount = times re-driven); one that is then stored leaves the listing and counts as "
-                    + "stored in /delivery.")
+                    + "stored in /delivery. Role: operator (an error can quote the user's data).")
     @GetMapping("/dead-letters")
     Mono<DeadLettersPage> deadLetters(
             @PathVariable String runId,

@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
+/** User counts per window. Who may call what: {@link StoreAccess}. */
 @RestController
 class StatsController {
 
@@ -32,7 +33,8 @@ class StatsController {
         this.limits = limits;
     }
 
-    @Operation(summary = "User counts per window for a country (or a gender), windows starting in [from, to)")
+    @Operation(summary = "User counts per window for a country (or a gender), windows starting in [from, to)",
+            description = "Role: reader or operator.")
     @GetMapping("/api/v1/stats")
     Mono<StatsView> stats(
             @Parameter(description = "country name as the stream processor counts it, e.g. Germany") @RequestParam(required = false) String country,

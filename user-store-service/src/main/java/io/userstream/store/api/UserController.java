@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
+/** Stored users. Who may call what: {@link StoreAccess}. */
 @RestController
 @RequestMapping("/api/v1/users")
 class UserController {
@@ -28,14 +29,14 @@ class UserController {
         this.limits = limits;
     }
 
-    @Operation(summary = "A user by id")
+    @Operation(summary = "A user by id", description = "Role: reader or operator.")
     @GetMapping("/{id}")
     Mono<UserView> byId(@PathVariable String id) {
         var userId = Parameters.uuid("id", id);
         return users.byId(userId).switchIfEmpty(notFound("id", "No user with id " + userId));
     }
 
-    @Operation(summary = "A user by e-mail address (case-insensitive)")
+    @Operation(summary = "A user by e-mail address (case-insensitive)", description = "Role: reader or operator.")
     @GetMapping("/by-email/{email}")
     Mono<UserView> byEmail(@PathVariable String email) {
         if (email.isBlank() || !email.contains("@")) {
@@ -44,7 +45,7 @@ class UserController {
         return users.byEmail(email.strip()).switchIfEmpty(notFound("email", "No user with e-mail " + email));
     }
 
-    @Operation(summary = "A user by username")
+    @Operation(summary = "A user by username", description = "Role: reader or operator.")
     @GetMapping("/by-username/{username}")
     Mono<UserView> byUsername(@PathVariable String username) {
         if (username.isBlank()) {
@@ -53,7 +54,8 @@ class UserController {
         return users.byUsername(username).switchIfEmpty(notFound("username", "No user with username " + username));
     }
 
-    @Operation(summary = "Users of a country, newest registered first, one page at a time")
+    @Operation(summary = "Users of a country, newest registered first, one page at a time",
+            description = "Role: reader or operator.")
     @GetMapping
     Mono<UsersPage> byCountry(
             @Parameter(description = "ISO 3166-1 alpha-2 code, e.g. DE") @RequestParam(required = false) String country,

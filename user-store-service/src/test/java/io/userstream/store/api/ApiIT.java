@@ -2,9 +2,11 @@ package io.userstream.store.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.userstream.localstack.LocalStack;
 import io.userstream.schema.StatsDimension;
 import io.userstream.schema.UserProcessed;
 import io.userstream.schema.UserStats;
+import io.userstream.store.ApiClients;
 import io.userstream.store.StoreIntegrationTest;
 import io.userstream.store.TestUsers;
 import io.userstream.store.write.StatsWriter;
@@ -15,13 +17,17 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** Every endpoint: the happy path and each 4xx, against rows written by the service's own writers. */
+/**
+ * Every endpoint: the happy path and each 4xx, against rows written by the service's own writers, called
+ * with the login each needs (who may call what: AccessIT).
+ */
 @StoreIntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiIT {
@@ -34,11 +40,22 @@ class ApiIT {
     private static final String STATS_COUNTRY = "Apiland-" + UUID.randomUUID();
 
     @Autowired
-    WebTestClient http;
+    WebTestClient anonymous;
     @Autowired
     UserWriter users;
     @Autowired
     StatsWriter stats;
+
+    /** As reader: users, stats, delivery, health details, metrics. */
+    WebTestClient http;
+    /** As operator: dead letters. */
+    WebTestClient operator;
+
+    @BeforeEach
+    void logIn(LocalStack stack) {
+        http = ApiClients.as(anonymous, stack.apiLogins().reader());
+        operator = ApiClients.as(anonymous, stack.apiLogins().operator());
+    }
 
     @BeforeAll
     void storeUsersAndStats() {
@@ -301,7 +318,7 @@ class ApiIT {
 
     @Test
     void deadLettersOfARunWithoutAnyIsAnEmptyPage() {
-        http.get().uri("/api/v1/ingestions/{runId}/dead-letters", RUN).exchange()
+        operator.get().uri("/api/v1/ingestions/{runId}/dead-letters", RUN).exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.items.length()").isEqualTo(0).jsonPath("$.nextPageToken").isEmpty();
     }
@@ -310,7 +327,7 @@ class ApiIT {
 
     @Test
     void openApiDocumentListsTheEndpoints() {
-        http.get().uri("/v3/api-docs").exchange()
+        anonymous.get().uri("/v3/api-docs").exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.paths['/api/v1/users/{id}']").exists()

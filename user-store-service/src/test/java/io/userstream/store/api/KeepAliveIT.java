@@ -2,6 +2,7 @@ package io.userstream.store.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.userstream.localstack.LocalStack;
 import io.userstream.schema.UserProcessed;
 import io.userstream.store.StoreIntegrationTest;
 import io.userstream.store.TestUsers;
@@ -29,7 +30,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * Sequential GETs of stored users over one HTTP/1.1 keep-alive connection, as a client with a
  * connection pool sends them: every request must be answered. Reactor Netty 1.3.7 sometimes stopped
  * reading such a connection (reactor/reactor-netty#4361): the request sat unread in the server's
- * socket and the client waited forever. A plain socket guarantees one connection, reused.
+ * socket and the client waited forever. A plain socket guarantees one connection, reused. Each request
+ * carries the reader's login (HTTP Basic), as a client of the secured API sends it.
  */
 @StoreIntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -62,8 +64,8 @@ class KeepAliveIT {
     }
 
     @Test
-    void everySequentialGetOnOneKeepAliveConnectionIsAnswered() throws IOException {
-        try (Connection connection = connect()) {
+    void everySequentialGetOnOneKeepAliveConnectionIsAnswered(LocalStack stack) throws IOException {
+        try (Connection connection = connect(stack.apiLogins().reader().basicAuthorization())) {
             for (int i = 0; i < REQUESTS; i++) {
                 UUID id = ids.get(i % ids.size());
                 String path = "/api/v1/users/" + id;
@@ -80,18 +82,22 @@ class KeepAliveIT {
         }
     }
 
-    private Connection connect() throws IOException {
+    private Connection connect(String authorization) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(ANSWER_TIMEOUT_MS);
         socket.setTcpNoDelay(true);
-        return new Connection(socket, new BufferedInputStream(socket.getInputStream()), socket.getOutputStream());
+        return new Connection(socket, new BufferedInputStream(socket.getInputStream()), socket.getOutputStream(), authorization);
     }
 
     private record Response(int status, String body) {
     }
 
-    /** One request at a time, so the buffered input never holds bytes of a later response. */
-    private record Connection(Socket socket, InputStream in, OutputStream out) implements AutoCloseable {
+    /**
+     * One request at a time, so the buffered input never holds bytes of a later response.
+     *
+     * @param authorization the {@code Authorization} header value every request carries
+     */
+    private record Connection(Socket socket, InputStream in, OutputStream out, String authorization) implements AutoCloseable {
 
         @Override
         public void close() throws IOException {
@@ -100,7 +106,8 @@ class KeepAliveIT {
 
         /** One request and its whole response (Content-Length or chunked), leaving the connection open. */
         Response get(String path) throws IOException {
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n")
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nAuthorization: " + authorization
+                    + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             return read(in, path);

@@ -222,7 +222,7 @@ public final class ThroughputBenchmark {
         long start;
         double elapsed;
         // As command-line arguments: they outrank application.yml (default properties would not).
-        String[] arguments = {
+        List<String> arguments = new ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrapServers(),
                 "--spring.kafka.properties.schema.registry.url=" + stack.schemaRegistryUrl(),
                 "--spring.cassandra.contact-points=" + stack.cassandraContactPoint(),
@@ -230,8 +230,11 @@ public final class ThroughputBenchmark {
                 "--spring.kafka.consumer.group-id=" + group,
                 "--userstream.store.cassandra.keyspace=bench_service",
                 "--server.port=0",
-                "--logging.level.root=WARN"};
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(UserStoreServiceApplication.class).run(arguments)) {
+                "--logging.level.root=WARN"));
+        // The stack's API users: the service refuses to start without a way for callers to authenticate.
+        stack.apiLogins().springProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(UserStoreServiceApplication.class)
+                .run(arguments.toArray(String[]::new))) {
             start = System.nanoTime();
             log("(b) service ready; draining");
             awaitCommitted(stack, group, Duration.ofMinutes(30));

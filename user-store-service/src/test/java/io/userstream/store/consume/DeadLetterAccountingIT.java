@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.userstream.localstack.LocalStack;
 import io.userstream.schema.serde.AvroSerializer;
+import io.userstream.store.ApiClients;
 import io.userstream.store.DeadLetters;
 import io.userstream.store.KafkaTestClients;
 import io.userstream.store.StoreIntegrationTest;
@@ -25,6 +26,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,11 +50,16 @@ class DeadLetterAccountingIT {
     private static final long BASE = 1_000_000L + (System.nanoTime() & 0xFFFFF);
 
     @Autowired
-    WebTestClient http;
+    WebTestClient web;
     @Autowired
     CqlSession session;
     @Autowired
     MeterRegistry meters;
+
+    /** As reader: delivery. */
+    WebTestClient http;
+    /** As operator: dead letters. */
+    WebTestClient operator;
 
     /** What each dead letter must become: the row the listing shows, by run. */
     private final Map<UUID, List<DeadLetterView>> expected = Map.of(RUN_A, new ArrayList<>(), RUN_B, new ArrayList<>());
@@ -91,6 +98,12 @@ class DeadLetterAccountingIT {
         sendDeadLetters(stack);
         unattributedFirstRead = unattributed() - unattributedBefore;
         KafkaTestClients.awaitConsumed(stack, CONSUMED, "users_processed");
+    }
+
+    @BeforeEach
+    void logIn(LocalStack stack) {
+        http = ApiClients.as(web, stack.apiLogins().reader());
+        operator = ApiClients.as(web, stack.apiLogins().operator());
     }
 
     private void deadLetter(AvroSerializer<Object> originals, UUID run, String sourceTopic, int partition, long offset,
@@ -197,7 +210,7 @@ class DeadLetterAccountingIT {
     }
 
     private DeadLettersPage page(UUID run, String limit, String token) {
-        return http.get().uri(b -> {
+        return operator.get().uri(b -> {
                     b.path("/api/v1/ingestions/{runId}/dead-letters").queryParam("limit", limit);
                     if (token != null) {
                         b.queryParam("pageToken", token);
@@ -237,8 +250,9 @@ class DeadLetterAccountingIT {
         return counter == null ? 0 : counter.count();
     }
 
+    /** Only dead-letter listings: as operator. */
     private void problem(String uri, String parameter) {
-        http.get().uri(uri).exchange()
+        operator.get().uri(uri).exchange()
                 .expectStatus().isBadRequest()
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()

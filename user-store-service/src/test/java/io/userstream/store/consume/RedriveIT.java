@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userstream.localstack.LocalStack;
 import io.userstream.schema.serde.AvroSerializer;
+import io.userstream.store.ApiClients;
 import io.userstream.store.DeadLetters;
 import io.userstream.store.KafkaTestClients;
 import io.userstream.store.StoreIntegrationTest;
@@ -17,6 +18,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -34,7 +36,12 @@ class RedriveIT {
     private static final Duration CONSUMED = Duration.ofSeconds(60);
 
     @Autowired
+    WebTestClient web;
+
+    /** As reader: users, delivery. */
     WebTestClient http;
+    /** As operator: dead letters. */
+    WebTestClient operator;
 
     private static AvroSerializer<Object> originals;
 
@@ -42,6 +49,12 @@ class RedriveIT {
     static void serializer(LocalStack stack) {
         originals = new AvroSerializer<>();
         originals.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
+    }
+
+    @BeforeEach
+    void logIn(LocalStack stack) {
+        http = ApiClients.as(web, stack.apiLogins().reader());
+        operator = ApiClients.as(web, stack.apiLogins().operator());
     }
 
     @Test
@@ -57,7 +70,7 @@ class RedriveIT {
         again.putAll(DeadLetters.redriveHeaders(1, "users_created", 3, origin));
         sendDeadLetter(stack, run, user, again);
 
-        http.get().uri("/api/v1/ingestions/{runId}/dead-letters", run).exchange()
+        operator.get().uri("/api/v1/ingestions/{runId}/dead-letters", run).exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.items.length()").isEqualTo(1)
@@ -85,7 +98,7 @@ class RedriveIT {
         sendUser(stack, run, redriven, DeadLetters.redriveHeaders(1, "users_created", 2, origin), Instant.now());
 
         http.get().uri("/api/v1/users/{id}", redriven).exchange().expectStatus().isOk();
-        http.get().uri("/api/v1/ingestions/{runId}/dead-letters", run).exchange()
+        operator.get().uri("/api/v1/ingestions/{runId}/dead-letters", run).exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.items.length()").isEqualTo(0);
         delivery(run, 2, 0); // published: 2
@@ -101,7 +114,7 @@ class RedriveIT {
         sendUser(stack, run, user, DeadLetters.redriveHeaders(1, "users_created", 5, origin), Instant.now());
         sendDeadLetter(stack, run, user, dlq("future-date", "registered.date is in the future", 5, origin, failedAt));
 
-        http.get().uri("/api/v1/ingestions/{runId}/dead-letters", run).exchange()
+        operator.get().uri("/api/v1/ingestions/{runId}/dead-letters", run).exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.items.length()").isEqualTo(0);
         delivery(run, 1, 0);
@@ -126,7 +139,7 @@ class RedriveIT {
         KafkaTestClients.awaitConsumed(stack, CONSUMED, "users_processed");
         KafkaTestClients.awaitDeadLettersConsumed(stack, CONSUMED); // the store's own dead letter of it, read back
 
-        http.get().uri("/api/v1/ingestions/{runId}/dead-letters", run).exchange()
+        operator.get().uri("/api/v1/ingestions/{runId}/dead-letters", run).exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.items.length()").isEqualTo(1)

@@ -9,6 +9,7 @@ import io.userstream.localstack.LocalStack;
 import io.userstream.schema.StatsDimension;
 import io.userstream.schema.UserProcessed;
 import io.userstream.schema.UserStats;
+import io.userstream.store.ApiClients;
 import io.userstream.store.DeadLetters;
 import io.userstream.store.KafkaTestClients;
 import io.userstream.store.StoreIntegrationTest;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -34,9 +36,17 @@ class WritePathIT {
     @Autowired
     CqlSession session;
     @Autowired
-    WebTestClient http;
+    WebTestClient web;
     @Autowired
     MeterRegistry meters;
+
+    /** As reader: users, stats, delivery. */
+    WebTestClient http;
+
+    @BeforeEach
+    void logIn(LocalStack stack) {
+        http = ApiClients.as(web, stack.apiLogins().reader());
+    }
 
     @Test
     void sameRecordDeliveredTwiceIsOneRowAndCountsOnce(LocalStack stack) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userstream.localstack.LocalStack;
 import io.userstream.schema.UserProcessed;
+import io.userstream.store.ApiClients;
 import io.userstream.store.KafkaTestClients;
 import io.userstream.store.StoreIntegrationTest;
 import io.userstream.store.TestUsers;
@@ -18,6 +19,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,6 +34,9 @@ class PagingIT {
     private static final int USERS = 1_000;
 
     @Autowired
+    WebTestClient web;
+
+    /** As reader. */
     WebTestClient http;
 
     private final Set<UUID> all = new HashSet<>();
@@ -59,6 +64,11 @@ class PagingIT {
             producer.flush();
         }
         KafkaTestClients.awaitConsumed(stack, Duration.ofSeconds(120), "users_processed");
+    }
+
+    @BeforeEach
+    void logIn(LocalStack stack) {
+        http = ApiClients.as(web, stack.apiLogins().reader());
     }
 
     @Test
