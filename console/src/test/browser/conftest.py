@@ -1,5 +1,6 @@
-"""Fixtures of the console's browser tests: settings from the environment, Debian's Chromium, a page that
-records every console error and uncaught exception and fails the test that caused one."""
+"""Fixtures of the console's browser tests: settings from the environment, Debian's Chromium, a page logged in
+(HTTP Basic) as the operator, or as the reader, that records every console error and uncaught exception and fails
+the test that caused one."""
 import os
 
 import pytest
@@ -29,6 +30,16 @@ def ingest_url():
 
 
 @pytest.fixture(scope="session")
+def operator_login():
+    return {"username": setting("OPERATOR_USERNAME"), "password": setting("OPERATOR_PASSWORD")}
+
+
+@pytest.fixture(scope="session")
+def reader_login():
+    return {"username": setting("READER_USERNAME"), "password": setting("READER_PASSWORD")}
+
+
+@pytest.fixture(scope="session")
 def screenshot_dir():
     path = setting("SCREENSHOT_DIR")
     os.makedirs(path, exist_ok=True)
@@ -46,9 +57,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, console_url):
-    context = browser.new_context(viewport=VIEWPORT, base_url=console_url)
+def logged_in_page(browser, console_url, login):
+    """A page of a new context whose browser answers the console's login prompt with login."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=console_url, http_credentials=login)
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors = []
@@ -60,3 +71,15 @@ def page(browser, console_url):
     seen = list(errors)  # before closing: closing aborts the live stream
     context.close()
     assert not seen, "the page logged errors:\n" + "\n".join(seen)
+
+
+@pytest.fixture
+def page(browser, console_url, operator_login):
+    """Logged in as the operator: everything of the page is theirs."""
+    yield from logged_in_page(browser, console_url, operator_login)
+
+
+@pytest.fixture
+def reader_page(browser, console_url, reader_login):
+    """Logged in as the reader: the page, but neither the dead letters themselves nor re-drive nor resume."""
+    yield from logged_in_page(browser, console_url, reader_login)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the console's browser tests (Playwright for Python + pytest, driving Debian's Chromium) against a running
 # console. Called by ConsoleBrowserIT; arguments go to pytest.
-# Environment: CONSOLE_URL, INGEST_URL, SCREENSHOT_DIR (required); POISON_REASON, FIXABLE_DEAD_LETTER_REASON
-# (see test_console.py). Creates the virtualenv console/target/browser-venv on first use and installs Chromium
+# Environment: CONSOLE_URL, INGEST_URL, SCREENSHOT_DIR, OPERATOR_USERNAME, OPERATOR_PASSWORD, READER_USERNAME,
+# READER_PASSWORD (required: the HTTP Basic logins of the console and ingest-service); POISON_REASON,
+# FIXABLE_DEAD_LETTER_REASON (see test_console.py). Creates the virtualenv console/target/browser-venv on first use and installs Chromium
 # with apt-get when /usr/bin/chromium is missing (needs root). Playwright never downloads a browser here.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,7 +14,7 @@ chromium=/usr/bin/chromium
 
 fail() { echo "console browser tests: $*" >&2; exit 1; }
 
-for name in CONSOLE_URL INGEST_URL SCREENSHOT_DIR; do
+for name in CONSOLE_URL INGEST_URL SCREENSHOT_DIR OPERATOR_USERNAME OPERATOR_PASSWORD READER_USERNAME READER_PASSWORD; do
   [ -n "${!name:-}" ] || fail "environment variable $name is not set"
 done
 

@@ -1,5 +1,7 @@
 // The Userstream console page: plain JavaScript, no build step. Live data arrives as server-sent events from
 // /api/v1/live (servers, topics, runs, dead-letters, each once a second); the rest is asked for over REST.
+// Every request carries the browser's HTTP Basic login (the console asks for one); /api/v1/me says who that is:
+// what only an operator may do (dead letters, re-drive, resume) is offered to operators only.
 'use strict';
 
 const $ = selector => document.querySelector(selector);
@@ -60,6 +62,8 @@ async function api(path, options) {
     const detail = body && body.detail ? body.detail : response.statusText;
     const text = response.status === 503 && body && body.server ? `${body.server} is unavailable: ${detail}`
       : response.status === 400 ? `Invalid request${body && body.parameter ? ' (' + body.parameter + ')' : ''}: ${detail}`
+      : response.status === 403 ? `Not allowed for ${caller.name || 'this login'} (this needs the operator role): ${detail}`
+      : response.status === 401 ? `Not logged in (reload the page to log in): ${detail}`
       : `HTTP ${response.status}: ${detail}`;
     throw Object.assign(new Error(text), {status: response.status, body});
   }
@@ -68,6 +72,27 @@ async function api(path, options) {
 
 const table = (caption, head, rows, empty) => rows.length === 0 ? `<p>${esc(empty)}</p>`
   : `<div class="scroll"><table><caption>${caption}</caption><thead><tr>${head.map(h => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+
+// ---- Who is logged in ----
+const caller = {name: '', roles: [], operator: false};
+
+async function loadCaller() {
+  try {
+    Object.assign(caller, await api('/api/v1/me'));
+  } catch (e) {
+    // Shown as a reader: the live feed still works, and the operator's views would only answer 403.
+  }
+  $('#caller').textContent = caller.name ? `· logged in as ${caller.name} (${caller.roles.join(', ') || 'no role'})` : '';
+  const signedIn = caller.name ? `you are logged in as ${caller.name} (${caller.roles.join(', ') || 'no role'}).` : 'you are not logged in as an operator.';
+  $('#dl-signed-in-as').textContent = signedIn;
+  $('#dl-needs-operator').hidden = caller.operator;
+  $('#dl-operator').hidden = !caller.operator;
+  $('#redrive-as').hidden = !caller.operator;
+  $('#redrive-as').textContent = `Re-drives are recorded in the audit log as ${caller.name}, the login of this page.`;
+  if (dl.summary) showDeadLetterSummary(dl.summary);
+  if (lastRuns) showRuns(lastRuns);
+  if (currentView === 'dead-letters') { loadDeadLetters(); loadAudit(); }
+}
 
 // ---- Tabs (WAI-ARIA tabs, automatic activation) ----
 const tabs = [...document.querySelectorAll('[role=tab]')];
@@ -260,7 +285,7 @@ function recordHtml(r) {
 
 // ---- Runs ----
 const runNotes = {};
-let lastRuns = {runs: [], error: null};
+let lastRuns = null; // none until the first sample
 
 function showRuns(runs) {
   lastRuns = runs;
@@ -290,7 +315,7 @@ function runHtml(run, prefix) {
       <thead class="visually-hidden"><tr><th scope="col">Stage</th><th scope="col">Progress</th><th scope="col">Users</th></tr></thead>
       <tbody>${rows.join('')}</tbody></table>
     ${run.error ? `<p class="error" data-testid="run-error">${esc(run.error)}</p>` : ''}
-    <p class="actions">${run.state === 'FAILED' ? `<button type="button" id="${id}-resume" data-action="resume" data-run="${esc(run.runId)}">Resume run</button>` : ''}
+    <p class="actions">${run.state === 'FAILED' && caller.operator ? `<button type="button" id="${id}-resume" data-action="resume" data-run="${esc(run.runId)}">Resume run</button>` : ''}
       ${run.deadLettered > 0 ? `<button type="button" id="${id}-dead-letters" data-action="run-dead-letters" class="secondary" data-run="${esc(run.runId)}">Show its ${fmt(run.deadLettered)} dead letter(s)</button>` : ''}
       ${runNotes[run.runId] ? `<span role="status">${esc(runNotes[run.runId])}</span>` : ''}</p>
   </article>`;
@@ -312,21 +337,21 @@ async function resume(runId) {
 const selected = new Set();
 // The console's default userstream.console.topics.dead-letters: a dead letter's record is shown from there.
 const dlqTopic = 'users_dlq';
-const dl = {summary: null, chart: null, loading: false};
-const redriveBy = $('#redrive-by');
-redriveBy.value = localStorage.getItem('userstream.redrive.by') || '';
+const dl = {summary: null, chart: null, loading: false, again: false};
 
 function showDeadLetterSummary(summary) {
   dl.summary = summary;
   const groups = summary.byReason;
   $('#dl-reasons').innerHTML = [...new Set(groups.map(g => g.reason))].map(r => `<option value="${esc(r)}">`).join('');
+  // A reader's live feed has the counts only (no samples): the samples and actions columns are an operator's.
+  const operator = caller.operator;
   render($('#dl-summary'), table(`Dead letters not resolved, by reason and stage: ${fmt(summary.total)} in all`,
-    ['Reason', 'Stage', 'Not resolved', 'Records, last hour', 'Latest samples', 'Actions'],
+    ['Reason', 'Stage', 'Not resolved', 'Records, last hour', ...(operator ? ['Latest samples', 'Actions'] : [])],
     groups.map(g => `<tr data-testid="dl-group" data-reason="${esc(g.reason)}" data-stage="${esc(g.stage)}">
       <th scope="row">${esc(g.reason)}</th><td>${esc(g.stage)}</td><td class="num" data-testid="dl-group-count">${fmt(g.count)}</td><td class="num">${fmt(g.records)}</td>
-      <td><ul class="samples">${g.samples.map(s => `<li data-testid="dl-sample">key <code>${esc(s.key)}</code> · ${time(s.failedAt)} · ${esc(s.status)}<br><span class="error-text">${esc(s.error.slice(0, 160))}</span></li>`).join('')}</ul></td>
+      ${operator ? `<td><ul class="samples">${g.samples.map(s => `<li data-testid="dl-sample">key <code>${esc(s.key)}</code> · ${time(s.failedAt)} · ${esc(s.status)}<br><span class="error-text">${esc(s.error.slice(0, 160))}</span></li>`).join('')}</ul></td>
       <td><button type="button" id="dl-list-${slug(g.reason)}-${slug(g.stage)}" data-action="list-reason" class="secondary" data-reason="${esc(g.reason)}">List them</button>
-        ${g.count > 0 ? `<button type="button" id="redrive-${slug(g.reason)}-${slug(g.stage)}" data-action="redrive-reason" data-testid="redrive-reason" data-reason="${esc(g.reason)}">Re-drive all “${esc(g.reason)}”</button>` : ''}</td></tr>`),
+        ${g.count > 0 ? `<button type="button" id="redrive-${slug(g.reason)}-${slug(g.stage)}" data-action="redrive-reason" data-testid="redrive-reason" data-reason="${esc(g.reason)}">Re-drive all “${esc(g.reason)}”</button>` : ''}</td>` : ''}</tr>`),
     'No dead letters.'));
   if (currentView === 'dead-letters') drawDeadLetterChart();
 }
@@ -346,7 +371,9 @@ function drawDeadLetterChart() {
 }
 
 async function loadDeadLetters() {
-  if (dl.loading) return;
+  if (!caller.operator) return;
+  // One request at a time; asked again meanwhile (the filter was changed), it loads once more when this one is done.
+  if (dl.loading) { dl.again = true; return; }
   dl.loading = true;
   const form = new FormData($('#dl-filter'));
   const query = new URLSearchParams({limit: 200});
@@ -366,10 +393,12 @@ async function loadDeadLetters() {
     render($('#dl-list'), `<p class="error">${esc(e.message)}</p>`);
   } finally {
     dl.loading = false;
+    if (dl.again) { dl.again = false; loadDeadLetters(); }
   }
 }
 
 async function loadAudit() {
+  if (!caller.operator) return;
   try {
     const redrives = await api('/api/v1/redrives?limit=20');
     render($('#redrive-audit'), table('The latest re-drives (newest first)', ['At', 'By', 'Selection', 'Sent', 'Skipped', 'Re-drive id'],
@@ -388,16 +417,10 @@ function selectionText(s) {
 
 async function redrive(selection) {
   const out = $('#redrive-answer');
-  const by = redriveBy.value.trim();
-  if (!by) {
-    out.innerHTML = '<p class="error">Enter your name first (“Your name”): every re-drive is audited.</p>';
-    redriveBy.focus();
-    return;
-  }
-  localStorage.setItem('userstream.redrive.by', by);
   out.innerHTML = `<p>Re-driving ${selectionText(selection)}…</p>`;
   try {
-    const r = await api('/api/v1/dead-letters/redrive', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({by, ...selection})});
+    // Who re-drives is the login of this page: the console records it, the request does not say it.
+    const r = await api('/api/v1/dead-letters/redrive', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(selection)});
     const list = (items, html) => items.length ? `<ul>${items.slice(0, 20).map(html).join('')}${items.length > 20 ? `<li>and ${items.length - 20} more</li>` : ''}</ul>` : '';
     out.innerHTML = `<p>Re-drive of ${selectionText(r.selection)} by ${esc(r.by)}: <strong data-testid="redrive-sent-count">${r.sent.length}</strong> sent back to validation,
         <strong data-testid="redrive-skipped-count">${r.skipped.length}</strong> skipped. Whether each passes shows in its status below.</p>`
@@ -496,6 +519,6 @@ onShow.schemas = () => { if (!$('#schemas-list').innerHTML) loadSchemas(); };
 onShow.users = () => { if (!$('#users-latest').innerHTML) loadUsers(); };
 window.addEventListener('resize', () => { if (currentView === 'topics') drawRates(); if (currentView === 'dead-letters') drawDeadLetterChart(); });
 
-// The history first: live samples older than its last point would be dropped.
-loadRateHistory().finally(connect);
+// Who is logged in and the history first: live samples older than the history's last point would be dropped.
+Promise.allSettled([loadCaller(), loadRateHistory()]).finally(connect);
 selectTab(tabOf(location.hash.slice(1)) || tabs[0], false);

@@ -6,7 +6,9 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -26,6 +28,9 @@ import org.springframework.validation.annotation.Validated;
  * @param recentRuns           how many of the latest runs the funnel follows
  * @param maxBrowse            most records one message-browser request returns
  * @param topics               the pipeline's topics
+ * @param servicesLogin        the HTTP Basic login the console calls ingest-service, user-store-service and
+ *                             stream-processor with (their APIs and health); none when they need no login. A
+ *                             resume does not use it: it carries the caller's own credentials
  */
 @Validated
 @ConfigurationProperties("userstream.console")
@@ -41,7 +46,26 @@ public record ConsoleProperties(
         @NotNull Duration slowAfter,
         @Min(1) @Max(500) int recentRuns,
         @Min(1) @Max(1000) int maxBrowse,
-        @Valid @NotNull Topics topics) {
+        @Valid @NotNull Topics topics,
+        @Valid ServicesLogin servicesLogin) {
+
+    /**
+     * A login of the services' APIs ({@code userstream.console.services-login.username} and {@code .password}):
+     * a reader is enough, the console only reads them.
+     */
+    public record ServicesLogin(@NotBlank String username, @NotBlank String password) {
+
+        /** The value of an {@code Authorization} header carrying this login. */
+        public String basicAuthorization() {
+            return "Basic " + Base64.getEncoder().encodeToString(
+                    (username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String toString() {
+            return "ServicesLogin[username=" + username + ", password=(hidden)]";
+        }
+    }
 
     /**
      * @param created       users_created: ingest's output, the processor's input, where re-driven records go

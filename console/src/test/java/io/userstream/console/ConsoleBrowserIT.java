@@ -30,7 +30,8 @@ import tools.jackson.databind.JsonNode;
  * its registration date has passed on users_created, waits until the console lists both and that date is past,
  * then runs the browser tests: they start a run and watch its funnel, find the poison under its reason, re-drive
  * the fixable dead letter from the page and see it resolved, walk the page by keyboard, and take a screenshot of
- * every view (target/screenshots).
+ * every view (target/screenshots). The browser logs in with HTTP Basic as the stack's operator, and in one test as
+ * its reader, who sees the page but may not re-drive.
  */
 @LocalServers({ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.CASSANDRA, ServerKind.POSTGRES,
         ServerKind.INGEST, ServerKind.PROCESSOR, ServerKind.STORE})
@@ -42,7 +43,7 @@ class ConsoleBrowserIT {
     private static final Duration BROWSER_TESTS = Duration.ofMinutes(15);
 
     @Autowired
-    WebTestClient console;
+    WebTestClient anonymous;
     @LocalServerPort
     int port;
 
@@ -54,13 +55,14 @@ class ConsoleBrowserIT {
     @Test
     void thePageShowsTheRunsTheDeadLettersAndReDrivesInABrowser() throws Exception {
         LocalStack stack = SharedLocalStack.ensureStarted(ConsoleIT.STACK);
+        WebTestClient console = ConsoleIT.as(anonymous, stack.apiLogins().operator());
         PipelineFixtures fixtures = new PipelineFixtures(stack);
         fixtures.startRun(200, "console-browser-seed");
         String poisonKey = "poison-" + UUID.randomUUID();
         fixtures.producePoison(poisonKey);
         FixableUser fixable = fixtures.produceFutureRegisteredUser(Duration.ofSeconds(10));
         PipelineFixtures.await("the console to list the poison record and the fixable user", PIPELINE,
-                () -> listed("undecodable", poisonKey) && listed("future-date", fixable.userId()));
+                () -> listed(console, "undecodable", poisonKey) && listed(console, "future-date", fixable.userId()));
         PipelineFixtures.await("the fixable user's registration date to pass", Duration.ofSeconds(30),
                 () -> Instant.now().isAfter(fixable.fixableAt()));
 
@@ -79,6 +81,12 @@ class ConsoleBrowserIT {
                 "SCREENSHOT_DIR", screenshots.toString(),
                 "POISON_REASON", "undecodable",
                 "FIXABLE_DEAD_LETTER_REASON", "future-date"));
+        // The logins in the environment, which only this user can read, not on the command line.
+        browserTests.environment().putAll(Map.of(
+                "OPERATOR_USERNAME", stack.apiLogins().operator().username(),
+                "OPERATOR_PASSWORD", stack.apiLogins().operator().password(),
+                "READER_USERNAME", stack.apiLogins().reader().username(),
+                "READER_PASSWORD", stack.apiLogins().reader().password()));
         Process process = browserTests.start();
         boolean finished = process.waitFor(BROWSER_TESTS.toMinutes(), TimeUnit.MINUTES);
         if (!finished) {
@@ -88,7 +96,7 @@ class ConsoleBrowserIT {
         System.out.println(printed);
         assertThat(finished).as("browser tests finished within %s", BROWSER_TESTS).isTrue();
         assertThat(process.exitValue()).as("browser tests' exit code; their output:%n%s", printed).isZero();
-        assertThat(printed).as("every browser test ran").contains("6 passed");
+        assertThat(printed).as("every browser test ran").contains("7 passed");
 
         // What the browser did, checked where it landed: the fixable user is stored, once.
         JsonNode delivery = console.get().uri(stack.userStoreServiceUrl() + "/api/v1/ingestions/" + fixable.runId() + "/delivery")
@@ -97,7 +105,7 @@ class ConsoleBrowserIT {
         assertThat(delivery.path("deadLettered").asLong()).isZero();
     }
 
-    private boolean listed(String reason, String key) {
+    private static boolean listed(WebTestClient console, String reason, String key) {
         JsonNode deadLetters = console.get().uri("/api/v1/dead-letters?reason=" + reason + "&limit=1000").exchange()
                 .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
         return deadLetters.findValuesAsString("key").contains(key);

@@ -3,6 +3,7 @@ package io.userstream.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userstream.console.PipelineFixtures.FixableUser;
+import io.userstream.localstack.ApiLogin;
 import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.test.LocalServers;
@@ -33,7 +34,9 @@ import tools.jackson.databind.JsonNode;
  * The console's server side on the real pipeline: Kafka, the registry, Cassandra, PostgreSQL and the three
  * services from their jars, the console in this JVM. A faker run is followed from requested to stored, records are
  * browsed through the registry, a poison record and a user refused until its cause is gone are dead-lettered,
- * and the latter is re-driven: refused again while the cause lasts, stored once after, never twice.
+ * and the latter is re-driven: refused again while the cause lasts, stored once after, never twice. The tests call
+ * the console as the stack's operator (every endpoint is theirs; who may call which is ConsoleAccessIT's), and the
+ * console calls the services as the stack's reader, as the launcher starts it.
  */
 @LocalServers({ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.CASSANDRA, ServerKind.POSTGRES,
         ServerKind.INGEST, ServerKind.PROCESSOR, ServerKind.STORE})
@@ -49,8 +52,9 @@ class ConsoleIT {
     private static final int USERS = 2000;
 
     @Autowired
-    WebTestClient console;
+    WebTestClient anonymous;
 
+    private WebTestClient console;
     private LocalStack stack;
     private PipelineFixtures fixtures;
     private String runId;
@@ -65,11 +69,15 @@ class ConsoleIT {
         registry.add("userstream.console.processor-url", stack::streamProcessorUrl);
         // Airflow is not part of this stack: the console must show it as unreachable, not fail.
         registry.add("userstream.console.airflow-url", () -> "http://127.0.0.1:" + stack.ports().airflow());
+        // As the launcher does: the console reads the services as the stack's reader.
+        registry.add("userstream.console.services-login.username", () -> stack.apiLogins().reader().username());
+        registry.add("userstream.console.services-login.password", () -> stack.apiLogins().reader().password());
     }
 
     @BeforeAll
     void startRun() throws Exception {
         stack = SharedLocalStack.ensureStarted(STACK);
+        console = as(anonymous, stack.apiLogins().operator());
         fixtures = new PipelineFixtures(stack);
         runId = fixtures.startRun(USERS, "console-it");
     }
@@ -176,7 +184,7 @@ class ConsoleIT {
     void reDrivesADeadLetterRefusedAgainWhileItsCauseLastsThenStoredOnceOnlyAfter() throws Exception {
         String id = deadLetter("future-date", fixable.userId()).path("id").asText();
 
-        JsonNode early = redrive(Map.of("by", "console-it", "ids", List.of(id)));
+        JsonNode early = redrive(Map.of("ids", List.of(id)));
         assertThat(early.path("sent")).hasSize(1);
         PipelineFixtures.await("the early re-drive to be refused again", PIPELINE,
                 () -> "FAILED_AGAIN".equals(deadLetter("future-date", fixable.userId()).path("status").asText()));
@@ -184,21 +192,31 @@ class ConsoleIT {
         assertThat(delivery(fixable.runId())).isEqualTo("0/1");
 
         PipelineFixtures.await("the registration date to pass", Duration.ofSeconds(30), () -> Instant.now().isAfter(fixable.fixableAt()));
-        JsonNode late = redrive(Map.of("by", "console-it", "reason", "future-date"));
+        JsonNode late = redrive(Map.of("reason", "future-date"));
         assertThat(late.path("sent").findValuesAsString("deadLetterId")).contains(id);
         PipelineFixtures.await("the re-driven user to be resolved", PIPELINE,
                 () -> "RESOLVED".equals(deadLetter("future-date", fixable.userId()).path("status").asText()));
         PipelineFixtures.await("the user to be stored", PIPELINE, () -> "1/0".equals(delivery(fixable.runId())));
         console.get().uri("/api/v1/users/lookup?id=" + fixable.userId()).exchange().expectStatus().isOk();
 
-        JsonNode again = redrive(Map.of("by", "console-it", "ids", List.of(id)));
+        JsonNode again = redrive(Map.of("ids", List.of(id)));
         assertThat(again.path("sent")).isEmpty();
         assertThat(again.path("skipped").get(0).path("why").asText()).contains("already resolved");
         assertThat(delivery(fixable.runId())).isEqualTo("1/0");
 
+        // Who re-drove is the login the re-drives were asked with.
+        String operator = stack.apiLogins().operator().username();
+        List<String> redrives = List.of(early.path("id").asText(), late.path("id").asText(), again.path("id").asText());
+        assertThat(List.of(early, late, again)).allSatisfy(answer -> assertThat(answer.path("by").asText()).isEqualTo(operator));
         PipelineFixtures.await("the audit to list the three re-drives", PIPELINE,
-                () -> get("/api/v1/redrives").findValuesAsString("by").stream().filter("console-it"::equals).count() >= 3);
+                () -> get("/api/v1/redrives").findValuesAsString("id").containsAll(redrives));
         JsonNode audit = get("/api/v1/redrives");
+        for (JsonNode redrive : audit) {
+            if (redrives.contains(redrive.path("id").asText())) {
+                assertThat(redrive.path("by").asText()).isEqualTo(operator);
+            }
+        }
+        assertThat(audit.get(0).path("id").asText()).isEqualTo(again.path("id").asText());
         assertThat(audit.get(0).path("skipped").get(0).path("deadLetterId").asText()).isEqualTo(id);
     }
 
@@ -211,10 +229,10 @@ class ConsoleIT {
         String fixed = "fixed-" + invalid.userId() + "@example.com";
 
         console.post().uri("/api/v1/dead-letters/redrive").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("by", "console-it", "ids", List.of(id), "corrections", Map.of("no.such", "x"))).exchange()
+                .bodyValue(Map.of("ids", List.of(id), "corrections", Map.of("no.such", "x"))).exchange()
                 .expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.parameter").isEqualTo("corrections");
-        JsonNode answer = redrive(Map.of("by", "console-it", "ids", List.of(id), "corrections", Map.of("email", fixed)));
+        JsonNode answer = redrive(Map.of("ids", List.of(id), "corrections", Map.of("email", fixed)));
         assertThat(answer.path("sent")).hasSize(1);
         assertThat(answer.path("selection").path("corrections").path("email").asText()).isEqualTo(fixed);
         PipelineFixtures.await("the corrected user to be stored", PIPELINE, () -> "1/0".equals(delivery(invalid.runId())));
@@ -228,14 +246,14 @@ class ConsoleIT {
     @Order(8)
     void refusesARedriveThatSelectsNothingOrTooMuch() {
         console.post().uri("/api/v1/dead-letters/redrive").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("by", "console-it", "reason", "x", "runId", "y")).exchange()
+                .bodyValue(Map.of("reason", "x", "runId", "y")).exchange()
                 .expectStatus().isBadRequest()
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
         console.post().uri("/api/v1/dead-letters/redrive").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("ids", List.of("users_created-0-1"))).exchange()
+                .bodyValue(Map.of()).exchange()
                 .expectStatus().isBadRequest();
         JsonNode poison = deadLetter("undecodable", poisonKey);
-        JsonNode answer = redrive(Map.of("by", "console-it", "ids", List.of(poison.path("id").asText(), "users_created-0-999999999")));
+        JsonNode answer = redrive(Map.of("ids", List.of(poison.path("id").asText(), "users_created-0-999999999")));
         assertThat(answer.path("sent")).hasSize(1); // the poison goes back, and will be refused again: nothing is lost
         assertThat(answer.path("skipped").get(0).path("why").asText()).isEqualTo("no such dead letter");
     }
@@ -282,6 +300,11 @@ class ConsoleIT {
                 .collectList()
                 .block(Duration.ofSeconds(30));
         assertThat(names).containsExactly("servers", "topics", "runs", "dead-letters", "servers", "topics", "runs", "dead-letters");
+    }
+
+    /** {@code client} sending {@code login} as HTTP Basic with every request. */
+    static WebTestClient as(WebTestClient client, ApiLogin login) {
+        return client.mutate().defaultHeaders(headers -> headers.setBasicAuth(login.username(), login.password())).build();
     }
 
     private JsonNode run(String id) {

@@ -2,6 +2,7 @@ package io.userstream.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.test.LocalServers;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -22,7 +24,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The console with only Kafka and the registry, the services' addresses pointing at ports nobody listens on:
  * every missing server shows as unreachable with a reason, the views that need one answer 503 naming it, and the
- * page itself still loads.
+ * page itself still loads. It is called as the stack's reader: everything here is a read.
  */
 @LocalServers({ServerKind.KAFKA, ServerKind.REGISTRY})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -30,7 +32,14 @@ import tools.jackson.databind.JsonNode;
 class ConsoleWithoutServicesIT {
 
     @Autowired
-    WebTestClient console;
+    WebTestClient anonymous;
+
+    private WebTestClient console;
+
+    @BeforeEach
+    void asReader(LocalStack stack) {
+        console = ConsoleIT.as(anonymous, stack.apiLogins().reader());
+    }
 
     @DynamicPropertySource
     static void nobodyListens(DynamicPropertyRegistry registry) throws IOException {

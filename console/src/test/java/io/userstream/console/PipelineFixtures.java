@@ -50,10 +50,11 @@ public final class PipelineFixtures {
         this.stack = stack;
     }
 
-    /** Starts a faker run of {@code count} users; its id. */
+    /** Starts a faker run of {@code count} users (as the stack's operator: starting a run is theirs); its id. */
     public String startRun(int count, String seed) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(stack.ingestServiceUrl() + "/api/v1/ingestions"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", stack.apiLogins().operator().basicAuthorization())
                 .POST(HttpRequest.BodyPublishers.ofString("{\"source\":\"faker\",\"count\":" + count + ",\"seed\":\"" + seed + "\"}"))
                 .build();
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -79,18 +80,19 @@ public final class PipelineFixtures {
      * the processor dead-letters it ({@code future-date}) until then, and re-driven after then it passes.
      */
     public FixableUser produceFutureRegisteredUser(Duration ahead) {
+        UserCreated template = anyUserCreated();
+        // The clock starts once there is a user to copy: finding one may wait for a run's first records.
         Instant registeredAt = Instant.now().plus(ahead);
-        return produceUser(user -> user.setRegistered(DatedAge.newBuilder().setDate(registeredAt).setAge(0).build()), registeredAt);
+        return produceUser(template, user -> user.setRegistered(DatedAge.newBuilder().setDate(registeredAt).setAge(0).build()), registeredAt);
     }
 
     /** A new user of a new run whose e-mail is not an address: dead-lettered ({@code invalid-email}) until corrected. */
     public FixableUser produceUserWithEmail(String email) {
-        return produceUser(user -> user.setEmail(email), null);
+        return produceUser(anyUserCreated(), user -> user.setEmail(email), null);
     }
 
-    private FixableUser produceUser(UnaryOperator<UserCreated.Builder> change, Instant fixableAt) {
+    private FixableUser produceUser(UserCreated template, UnaryOperator<UserCreated.Builder> change, Instant fixableAt) {
         SchemaRegistryClient registry = new SchemaRegistryClient(stack.schemaRegistryUrl());
-        UserCreated template = anyUserCreated(registry);
         UUID userId = UUID.randomUUID();
         UUID runId = UUID.randomUUID();
         UserCreated user = change.apply(UserCreated.newBuilder(template)
@@ -111,7 +113,8 @@ public final class PipelineFixtures {
         return new FixableUser(userId.toString(), runId.toString(), fixableAt);
     }
 
-    private UserCreated anyUserCreated(SchemaRegistryClient registry) {
+    private UserCreated anyUserCreated() {
+        SchemaRegistryClient registry = new SchemaRegistryClient(stack.schemaRegistryUrl());
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());

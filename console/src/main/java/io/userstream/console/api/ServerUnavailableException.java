@@ -10,6 +10,17 @@ public class ServerUnavailableException extends RuntimeException {
         this.server = server;
     }
 
+    /** The server answered, but refused the console's own login ({@code userstream.console.services-login}). */
+    public static ServerUnavailableException refusedLogin(String server, String url, int status) {
+        return new ServerUnavailableException(server, server + " (" + url + ") refused the console's login (HTTP " + status
+                + "): set userstream.console.services-login to a user of it");
+    }
+
+    private ServerUnavailableException(String server, String message) {
+        super(message);
+        this.server = server;
+    }
+
     public String server() {
         return server;
     }

@@ -199,9 +199,16 @@ public class DeadLetterIndex implements InitializingBean, DisposableBean, Follow
      */
     public record Summary(long total, List<ByReason> byReason) {
 
+        /** The counts alone: for a caller who may not see dead letters (no keys, errors or values). */
+        public Summary withoutSamples() {
+            return new Summary(total, byReason.stream().map(group -> new ByReason(group.reason(), group.stage(), group.count(),
+                    group.records(), group.perMinute(), List.of())).toList());
+        }
+
         /**
          * @param count   dead letters of this reason and stage not resolved
          * @param records dead-letter records of this reason and stage in the last hour (re-drives refused again included)
+         * @param samples the latest few of them (empty in the live stream of a caller who is not an operator)
          */
         public record ByReason(String reason, String stage, long count, long records, List<Minute> perMinute,
                                List<DeadLetter> samples) {

@@ -8,6 +8,7 @@ import java.util.Map;
  * The audit record of one re-drive: who, when, what was asked, and per dead letter what happened. A large
  * re-drive is written in parts (one transaction each); the audit log shows them merged.
  *
+ * @param by    who re-drove: the authenticated caller's name (an HTTP Basic user, or a JWT's subject)
  * @param part  1-based part number, of {@code parts}
  */
 public record Redrive(String id, String by, Instant at, Selection selection, List<Sent> sent, List<Skipped> skipped,

@@ -1,23 +1,22 @@
 package io.userstream.console.redrive;
 
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What to re-drive: exactly one of {@code ids} (dead-letter ids), {@code runId} (every dead letter of a run) or
- * {@code reason} (every dead letter with that reason).
+ * {@code reason} (every dead letter with that reason). Who asks is not part of it: the audit records the
+ * authenticated caller (a {@code by} field, as clients sent before, is ignored).
  *
- * @param by          who asks (kept in the audit record)
  * @param corrections corrected data for a single dead letter ({@code ids} of one): field path (e.g. {@code email},
  *                    {@code location.coordinates.latitude}, {@code registered.date}) to its new value as text
  */
-public record RedriveRequest(@NotBlank @Size(max = 200) String by, @Size(max = 10_000) List<String> ids, String runId, String reason,
+public record RedriveRequest(@Size(max = 10_000) List<String> ids, String runId, String reason,
                              @Size(max = 50) Map<String, String> corrections) {
 
-    public RedriveRequest(String by, List<String> ids, String runId, String reason) {
-        this(by, ids, runId, reason, null);
+    public RedriveRequest(List<String> ids, String runId, String reason) {
+        this(ids, runId, reason, null);
     }
 
     boolean corrects() {

@@ -69,8 +69,12 @@ public class Redriver {
         this.corrections = corrections;
     }
 
-    /** One re-drive at a time: two at once could send the same dead letter twice with the same count. */
-    public synchronized Redrive redrive(RedriveRequest request) {
+    /**
+     * One re-drive at a time: two at once could send the same dead letter twice with the same count.
+     *
+     * @param by who asks: the authenticated caller's name, kept in the audit record and the {@code redrive.by} header
+     */
+    public synchronized Redrive redrive(RedriveRequest request, String by) {
         if (request.selectors() != 1) {
             throw new InvalidRequestException("ids", "give exactly one of ids, runId or reason");
         }
@@ -102,11 +106,11 @@ public class Redriver {
         for (int part = 0; part < parts; part++) {
             List<DeadLetter> chunk = toSend.subList(part * PART_SIZE, Math.min(toSend.size(), (part + 1) * PART_SIZE));
             List<Redrive.Skipped> partSkipped = part == 0 ? skipped : List.of();
-            List<Redrive.Sent> sent = sendPart(id, request.by(), at, selection, chunk, originals, partSkipped, part + 1, parts);
+            List<Redrive.Sent> sent = sendPart(id, by, at, selection, chunk, originals, partSkipped, part + 1, parts);
             allSent.addAll(sent);
             sent.forEach(s -> index.markSent(Origin.parse(s.deadLetterId()), s.redriveCount()));
         }
-        return new Redrive(id, request.by(), at, selection, allSent, skipped, 1, 1);
+        return new Redrive(id, by, at, selection, allSent, skipped, 1, 1);
     }
 
     private void select(RedriveRequest request, List<DeadLetter> selected, List<Redrive.Skipped> skipped) {

@@ -30,6 +30,8 @@ import tools.jackson.databind.JsonNode;
 class UsersController {
 
     private static final int MAX_LATEST = 100;
+    /** How many of the latest users are checked against the store at once (each a GET with the services login). */
+    private static final int STORE_CHECKS = 4;
 
     private final MessageBrowser browser;
     private final WebClient http;
@@ -48,7 +50,8 @@ class UsersController {
         }
         return Mono.fromCallable(() -> latestProcessed(limit)).subscribeOn(Schedulers.boundedElastic())
                 .flatMapMany(Flux::fromIterable)
-                .concatMap(record -> stored(record.key()).map(stored -> new LatestUser(record.key(), record.timestamp().toString(), record.value(), stored)))
+                .flatMapSequential(record -> stored(record.key()).map(stored -> new LatestUser(record.key(), record.timestamp().toString(),
+                        record.value(), stored)), STORE_CHECKS)
                 .collectList();
     }
 
@@ -67,12 +70,18 @@ class UsersController {
 
     private Mono<Boolean> stored(String userId) {
         return http.get().uri(properties.storeUrl().resolve("/api/v1/users/" + UriUtils.encodePathSegment(userId, "UTF-8")))
-                .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().is2xxSuccessful()))
+                .exchangeToMono(response -> refusedLogin(response.statusCode().value())
+                        ? response.releaseBody().then(Mono.<Boolean>error(refused(response.statusCode().value())))
+                        : response.releaseBody().thenReturn(response.statusCode().is2xxSuccessful()))
                 .timeout(properties.requestTimeout())
-                .onErrorMap(e -> new ServerUnavailableException("user-store-service", properties.storeUrl().toString(), e));
+                .onErrorMap(e -> !(e instanceof ServerUnavailableException),
+                        e -> new ServerUnavailableException("user-store-service", properties.storeUrl().toString(), e));
     }
 
-    /** Exactly one of id, email, username: user-store-service's answer as it gave it (a 404 problem when none). */
+    /**
+     * Exactly one of id, email, username: user-store-service's answer as it gave it (a 404 problem when none), asked
+     * with the console's services login; the store refusing that login is a 503 naming it.
+     */
     @GetMapping("/lookup")
     Mono<ResponseEntity<JsonNode>> lookup(@RequestParam(required = false) String id,
                                           @RequestParam(required = false) String email,
@@ -85,9 +94,21 @@ class UsersController {
                 : !blank(email) ? "/api/v1/users/by-email/" + UriUtils.encodePathSegment(email.trim(), "UTF-8")
                 : "/api/v1/users/by-username/" + UriUtils.encodePathSegment(username.trim(), "UTF-8");
         return http.get().uri(URI.create(properties.storeUrl() + path))
-                .exchangeToMono(response -> response.toEntity(JsonNode.class))
+                .exchangeToMono(response -> refusedLogin(response.statusCode().value())
+                        ? response.releaseBody().then(Mono.<ResponseEntity<JsonNode>>error(refused(response.statusCode().value())))
+                        : response.toEntity(JsonNode.class))
                 .timeout(properties.requestTimeout())
-                .onErrorMap(e -> new ServerUnavailableException("user-store-service", properties.storeUrl().toString(), e));
+                .onErrorMap(e -> !(e instanceof ServerUnavailableException),
+                        e -> new ServerUnavailableException("user-store-service", properties.storeUrl().toString(), e));
+    }
+
+    /** 401 or 403 from the store is about the console's own login, not its caller's: never passed on as such. */
+    private static boolean refusedLogin(int status) {
+        return status == 401 || status == 403;
+    }
+
+    private ServerUnavailableException refused(int status) {
+        return ServerUnavailableException.refusedLogin("user-store-service", properties.storeUrl().toString(), status);
     }
 
     private static boolean blank(String value) {
