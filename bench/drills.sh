@@ -14,7 +14,7 @@ cd "$root"
 target="$root/end-to-end/target"
 
 # The services' jars and the launcher with its server distributions, as ./pipeline builds them; Airflow's venv.
-./mvnw -q -B -DskipTests install -pl local-stack/launcher,ingest-service,stream-processor,user-store-service -am
+./mvnw -q -B -DskipTests install -pl local-stack/launcher,ingest-service,stream-processor,user-store-service,console -am
 [ -x airflow/.venv/bin/airflow ] || airflow/venv.sh >/dev/null
 ./mvnw -q -B -pl end-to-end test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/drills-classpath.txt
 cp="$target/test-classes:$(cat "$target/drills-classpath.txt")"

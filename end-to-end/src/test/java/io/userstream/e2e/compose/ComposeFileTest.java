@@ -157,6 +157,21 @@ class ComposeFileTest {
         }
     }
 
+    /**
+     * A write a Cassandra node acknowledged survives a crash of that node: the image's default commit log
+     * (periodic) acknowledges before the entry is durable, and the store commits its offsets on acknowledgement.
+     */
+    @Test
+    void everyCassandraNodeAcknowledgesAWriteOnlyOnceItsCommitLogIsSynced() {
+        for (String node : compose.servicesOfImage("cassandra")) {
+            List<String> options = List.of(compose.environment(node).getOrDefault("JVM_EXTRA_OPTS", "").trim().split("\\s+"));
+            assertThat(options).as("JVM_EXTRA_OPTS of %s", node).contains(
+                    "-Dcassandra.config.allow_system_properties=true",
+                    "-Dcassandra.settings.commitlog_sync=batch",
+                    "-Dcassandra.settings.commitlog_sync_period=0ms");
+        }
+    }
+
     /** ingest-service → users_created → stream-processor → users_processed, user_stats, users_dlq → user-store-service. */
     @Test
     void eachServiceReadsTheTopicsItsUpstreamWrites() {
