@@ -60,7 +60,7 @@ class ConsoleBrowserIT {
         fixtures.startRun(200, "console-browser-seed");
         String poisonKey = "poison-" + UUID.randomUUID();
         fixtures.producePoison(poisonKey);
-        FixableUser fixable = fixtures.produceFutureRegisteredUser(Duration.ofSeconds(10));
+        FixableUser fixable = fixtures.produceFutureRegisteredUser(Duration.ofSeconds(30));
         PipelineFixtures.await("the console to list the poison record and the fixable user", PIPELINE,
                 () -> listed(console, "undecodable", poisonKey) && listed(console, "future-date", fixable.userId()));
         PipelineFixtures.await("the fixable user's registration date to pass", Duration.ofSeconds(30),
