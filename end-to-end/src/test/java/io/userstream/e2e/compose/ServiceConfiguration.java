@@ -198,14 +198,16 @@ final class ServiceConfiguration {
 
     /**
      * Property names the Spring Boot configuration metadata in a service's executable jar declares (its own
-     * classes and every library under BOOT-INF/lib), except map-typed ones.
+     * classes, where a module runs spring-boot-configuration-processor, and every library under BOOT-INF/lib),
+     * except map-typed ones.
      */
     private static Set<String> metadataNames(Path bootJar) throws IOException {
         Set<String> names = new TreeSet<>();
         try (ZipFile jar = new ZipFile(bootJar.toFile())) {
             for (Enumeration<? extends ZipEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
                 ZipEntry entry = entries.nextElement();
-                if (entry.getName().equals("BOOT-INF/classes/" + METADATA)) {
+                // The service's own metadata: Spring Boot's repackaging keeps the classes' META-INF at the jar's root.
+                if (entry.getName().equals(METADATA) || entry.getName().equals("BOOT-INF/classes/" + METADATA)) {
                     try (InputStream in = jar.getInputStream(entry)) {
                         addMetadataNames(in, names);
                     }
