@@ -412,7 +412,7 @@ async function loadAudit() {
 
 function selectionText(s) {
   return s.reason ? `every dead letter with reason “${esc(s.reason)}”` : s.runId ? `every dead letter of run <code>${esc(s.runId)}</code>`
-    : `${(s.ids || []).length} selected`;
+    : `${(s.ids || []).length} selected` + (s.correctedFields ? ` with ${esc(s.correctedFields.join(', '))} corrected` : '');
 }
 
 async function redrive(selection) {

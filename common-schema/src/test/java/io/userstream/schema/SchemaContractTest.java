@@ -67,6 +67,15 @@ class SchemaContractTest {
         assertThat(UserStats.getClassSchema().getField("windowStart").schema().getLogicalType()).isEqualTo(LogicalTypes.timestampMillis());
     }
 
+    /** Dropped at the ingest boundary unless configured to be kept (docs/security.md), so the field itself is optional. */
+    @Test
+    void nationalIdIsOptional() {
+        Schema.Field nationalId = UserCreated.getClassSchema().getField("nationalId");
+
+        assertThat(nationalId.schema().getTypes()).extracting(Schema::getType).containsExactly(Schema.Type.NULL, Schema.Type.RECORD);
+        assertThat(nationalId.defaultVal()).isEqualTo(JsonProperties.NULL_VALUE);
+    }
+
     @Test
     void nationalIdValueIsOptional() {
         Schema.Field value = NationalId.getClassSchema().getField("value");

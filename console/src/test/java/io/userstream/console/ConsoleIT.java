@@ -234,7 +234,12 @@ class ConsoleIT {
                 .expectBody().jsonPath("$.parameter").isEqualTo("corrections");
         JsonNode answer = redrive(Map.of("ids", List.of(id), "corrections", Map.of("email", fixed)));
         assertThat(answer.path("sent")).hasSize(1);
-        assertThat(answer.path("selection").path("corrections").path("email").asText()).isEqualTo(fixed);
+        // The audit, kept forever, names the corrected field, not its new value.
+        assertThat(answer.path("selection").path("correctedFields")).extracting(JsonNode::asText).containsExactly("email");
+        assertThat(answer.toString()).doesNotContain(fixed);
+        PipelineFixtures.await("the re-drive in the audit log", PIPELINE,
+                () -> get("/api/v1/redrives").findValuesAsString("id").contains(answer.path("id").asText()));
+        assertThat(get("/api/v1/redrives").toString()).doesNotContain(fixed);
         PipelineFixtures.await("the corrected user to be stored", PIPELINE, () -> "1/0".equals(delivery(invalid.runId())));
         console.get().uri("/api/v1/users/lookup?id=" + invalid.userId()).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.email").isEqualTo(fixed);

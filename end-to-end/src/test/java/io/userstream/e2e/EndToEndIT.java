@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -42,10 +43,15 @@ import io.userstream.schema.UserStats;
 import io.userstream.schema.serde.AvroDeserializer;
 import io.userstream.schema.serde.AvroSerdeConfig;
 import mockwebserver3.MockWebServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -199,8 +205,45 @@ class EndToEndIT {
         assertThat(listed.get("items")).hasSize(reasonByUser.size());
     }
 
+    /**
+     * A dead letter's error names the field and the rule, never a value: no value of a dead-lettered or refused user
+     * (e-mail, username, dates, phones, national identifier) is in a dlq.error header, in dead_letters_by_run or in a
+     * service's log. The raw record stays on users_dlq for re-drive, with the topic's retention.
+     */
     @Test
     @Order(6)
+    void noValueOfARejectedUserIsQuotedInErrorsOrLogs() throws Exception {
+        List<String> values = new ArrayList<>();
+        for (SourceUser user : POPULATION.users()) {
+            if (!(user.fate() instanceof Fate.Stored)) {
+                for (String field : List.of("/email", "/login/username", "/dob/date", "/registered/date", "/phone", "/cell", "/id/value")) {
+                    String value = user.json().at(field).asText("").trim();
+                    if (value.length() >= 8) { // shorter ones ("DE", "Mr") occur in any text
+                        values.add(value);
+                    }
+                }
+            }
+        }
+        assertThat(values).as("values of the rejected users").hasSizeGreaterThan(100);
+        List<String> errorTexts = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : readAll("users_dlq", new ByteArrayDeserializer())) {
+            errorTexts.add(header(record, "dlq.error"));
+        }
+        cassandra.execute("SELECT reason, stage, error, service FROM userstream.dead_letters_by_run WHERE run_id = " + runId
+                + " ALLOW FILTERING").forEach(row -> errorTexts.add(String.join(" | ", row.getString("reason"),
+                row.getString("stage"), row.getString("error"), row.getString("service"))));
+        assertThat(errorTexts).as("dlq.error headers and dead_letters_by_run rows").hasSizeGreaterThan(2 * POPULATION.withFate(Fate.DeadLettered.class).size() - 1);
+        for (String value : values) {
+            assertThat(errorTexts).as("errors quoting %s", value).noneMatch(text -> text.contains(value));
+        }
+        for (ServerKind service : List.of(ServerKind.INGEST, ServerKind.PROCESSOR, ServerKind.STORE)) {
+            String log = Files.readString(stack.logFile(service));
+            assertThat(values).as("values of rejected users in %s's log", service).noneMatch(log::contains);
+        }
+    }
+
+    @Test
+    @Order(7)
     void windowCountsAddUpToTheNewUsersPerCountryAndGender() {
         List<Expected> stored = POPULATION.withFate(Fate.Stored.class).stream().map(user -> ((Fate.Stored) user.fate()).expected()).toList();
         Map<String, Long> expected = new HashMap<>();
@@ -224,7 +267,7 @@ class EndToEndIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void userAutomationDagRunSucceedsAgainstTheSameStack() {
         List<TaskInstance> seen = new ArrayList<>();
         UserAutomation.Result result = new UserAutomation(stack).run(UserAutomation.Request.of(300, "faker"), Duration.ofMinutes(10), seen::add);
@@ -233,6 +276,22 @@ class EndToEndIT {
         assertThat(result.published()).hasValue(300);
         assertThat(result.stored()).hasValue(300);
         assertThat(result.tasks()).extracting(TaskInstance::state).containsOnly("success");
+    }
+
+    /** Whichever service created a topic, it keeps records for the retention chosen for it (docs/security.md). */
+    @Test
+    @Order(9)
+    void everyTopicKeepsItsRecordsForTheRetentionChosenForIt() throws Exception {
+        String week = Long.toString(Duration.ofDays(7).toMillis());
+        Map<String, String> chosen = Map.of("users_created", week, "users_processed", week, "user_stats", week,
+                "users_dlq", Long.toString(Duration.ofDays(14).toMillis()));
+        List<ConfigResource> topics = chosen.keySet().stream().map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
+            Map<ConfigResource, Config> configs = admin.describeConfigs(topics).all().get(30, TimeUnit.SECONDS);
+            Map<String, String> retention = new HashMap<>();
+            configs.forEach((topic, config) -> retention.put(topic.name(), config.get(TopicConfig.RETENTION_MS_CONFIG).value()));
+            assertThat(retention).isEqualTo(chosen);
+        }
     }
 
     private static void assertRowIs(Row row, Expected user) {

@@ -52,6 +52,7 @@ public record ProcessorProperties(
      * @param deadLetter        output: records that cannot be read or are invalid, as their original bytes
      * @param partitions        partitions of every topic created at start-up (all equal, so keys co-partition)
      * @param replicationFactor replication factor of the topics created at start-up
+     * @param retention         how long each topic created at start-up keeps a record (retention.ms)
      */
     public record Topics(
             @NotBlank String usersCreated,
@@ -59,7 +60,16 @@ public record ProcessorProperties(
             @NotBlank String userStats,
             @NotBlank String deadLetter,
             @Min(1) int partitions,
-            @Min(1) @Max(Short.MAX_VALUE) int replicationFactor) {
+            @Min(1) @Max(Short.MAX_VALUE) int replicationFactor,
+            @Valid @NotNull Retention retention) {
+    }
+
+    /** Per topic: as long as a replay or a re-drive may need a record; users' data no longer (docs/security.md). */
+    public record Retention(
+            @NotNull @DurationMin(hours = 1) Duration usersCreated,
+            @NotNull @DurationMin(hours = 1) Duration usersProcessed,
+            @NotNull @DurationMin(hours = 1) Duration userStats,
+            @NotNull @DurationMin(hours = 1) Duration deadLetter) {
     }
 
     /**

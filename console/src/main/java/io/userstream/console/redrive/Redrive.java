@@ -2,7 +2,6 @@ package io.userstream.console.redrive;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The audit record of one re-drive: who, when, what was asked, and per dead letter what happened. A large
@@ -14,8 +13,11 @@ import java.util.Map;
 public record Redrive(String id, String by, Instant at, Selection selection, List<Sent> sent, List<Skipped> skipped,
                       int part, int parts) {
 
-    /** @param corrections the corrected fields (field path to new value), or null when the data went back as it was */
-    public record Selection(List<String> ids, String runId, String reason, Map<String, String> corrections) {
+    /**
+     * @param correctedFields the paths of the fields corrected, or null when the data went back as it was; not their
+     *                        new values: the audit is kept forever, a value can be personal data
+     */
+    public record Selection(List<String> ids, String runId, String reason, List<String> correctedFields) {
     }
 
     /** Sent back to users_created at this partition and offset, as its {@code redriveCount}-th re-drive. */

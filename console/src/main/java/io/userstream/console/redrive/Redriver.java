@@ -83,7 +83,8 @@ public class Redriver {
         }
         String id = UUID.randomUUID().toString();
         Instant at = Instant.now();
-        Redrive.Selection selection = new Redrive.Selection(request.ids(), request.runId(), request.reason(), request.corrections());
+        Redrive.Selection selection = new Redrive.Selection(request.ids(), request.runId(), request.reason(),
+                request.corrections() == null ? null : request.corrections().keySet().stream().sorted().toList());
         List<DeadLetter> selected = new ArrayList<>();
         List<Redrive.Skipped> skipped = new ArrayList<>();
         select(request, selected, skipped);

@@ -45,9 +45,12 @@ public final class FakerUserSource implements UserSource {
     /** One Datafaker instance per thread: its Random is re-seeded for every user. */
     private final ThreadLocal<Generator> generators = ThreadLocal.withInitial(Generator::new);
     private final Clock clock;
+    private final boolean keepNationalId;
 
-    public FakerUserSource(Clock clock) {
+    /** @param keepNationalId publish the generated national identifier; otherwise {@code nationalId} is null */
+    public FakerUserSource(Clock clock, boolean keepNationalId) {
         this.clock = clock;
+        this.keepNationalId = keepNationalId;
     }
 
     @Override
@@ -68,7 +71,7 @@ public final class FakerUserSource implements UserSource {
         long seed = seedOf(page.seed());
         for (int position = 0; position < page.size(); position++) {
             long index = page.firstIndex() + position;
-            users.add(new FetchedUser.Usable(position, generator.user(page, seed, index, nats, fetchedAt)));
+            users.add(new FetchedUser.Usable(position, generator.user(page, seed, index, nats, fetchedAt, keepNationalId)));
         }
         return new FetchedPage(page, users);
     }
@@ -90,7 +93,7 @@ public final class FakerUserSource implements UserSource {
         private final Random random = new Random();
         private final Faker faker = new Faker(Locale.ENGLISH, random);
 
-        UserCreated user(PageSpec page, long seed, long index, List<String> nats, Instant fetchedAt) {
+        UserCreated user(PageSpec page, long seed, long index, List<String> nats, Instant fetchedAt, boolean keepNationalId) {
             random.setSeed(seed * 0x9E3779B97F4A7C15L + index);
             boolean female = random.nextBoolean();
             String first = female ? faker.name().femaleFirstName() : faker.name().maleFirstName();
@@ -119,8 +122,9 @@ public final class FakerUserSource implements UserSource {
                     .setRegistered(new DatedAge(registered, years(registered, fetchedAt)))
                     .setPhone(faker.phoneNumber().phoneNumber())
                     .setCell(faker.phoneNumber().cellPhone())
-                    .setNationalId(new NationalId("SSN", "%03d-%02d-%04d".formatted(
-                            1 + random.nextInt(899), 1 + random.nextInt(99), 1 + random.nextInt(9999))))
+                    // No draw comes after it: whether it is kept changes no other field of the user.
+                    .setNationalId(keepNationalId ? new NationalId("SSN", "%03d-%02d-%04d".formatted(
+                            1 + random.nextInt(899), 1 + random.nextInt(99), 1 + random.nextInt(9999))) : null)
                     .setPicture(new Picture(
                             "https://randomuser.me/api/portraits/" + folder + "/" + portrait + ".jpg",
                             "https://randomuser.me/api/portraits/med/" + folder + "/" + portrait + ".jpg",

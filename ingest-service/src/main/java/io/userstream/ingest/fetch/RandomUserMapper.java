@@ -23,9 +23,18 @@ import tools.jackson.databind.JsonNode;
  * Turns randomuser.me's JSON into {@link UserCreated} records, one user at a time, so that one user
  * with an unusable shape becomes an {@link FetchedUser.Unusable} with the reason instead of failing
  * its page. Copies only the fields of the Avro contract: login password, salt, md5, sha1 and sha256
- * are never read. Unknown extra fields are ignored.
+ * are never read. Unknown extra fields are ignored. The national identifier is read only when it is
+ * kept ({@link PersonalDataProperties}). A reason names the field and the rule it breaks, never the
+ * value: reasons are kept in the run ledger and shown to operators, and a value can be personal data.
  */
 public final class RandomUserMapper {
+
+    private final boolean keepNationalId;
+
+    /** @param keepNationalId map the source's {@code id} object; otherwise {@code nationalId} is null */
+    public RandomUserMapper(boolean keepNationalId) {
+        this.keepNationalId = keepNationalId;
+    }
 
     /**
      * Maps the {@code results} array of one response.
@@ -60,7 +69,7 @@ public final class RandomUserMapper {
         }
     }
 
-    private static UserCreated toUserCreated(JsonNode user, UUID runId, Instant fetchedAt) {
+    private UserCreated toUserCreated(JsonNode user, UUID runId, Instant fetchedAt) {
         if (user == null || !user.isObject()) {
             throw new UnusableUserException("not a JSON object");
         }
@@ -108,11 +117,11 @@ public final class RandomUserMapper {
                 .setRegistered(datedAge(registered, "registered"))
                 .setPhone(text(user, "phone"))
                 .setCell(text(user, "cell"))
-                .setNationalId(NationalId.newBuilder()
+                .setNationalId(keepNationalId ? NationalId.newBuilder()
                         // randomuser.me sends {"name": "", "value": null} for nationalities without an id.
                         .setName(optionalText(id, "id.name", ""))
                         .setValue(optionalText(id, "id.value", null))
-                        .build())
+                        .build() : null)
                 .setPicture(Picture.newBuilder()
                         .setLarge(text(picture, "picture.large"))
                         .setMedium(text(picture, "picture.medium"))
@@ -182,7 +191,7 @@ public final class RandomUserMapper {
                 // falls through to the error below
             }
         }
-        throw new UnusableUserException("field " + path + " is not a whole number: " + node);
+        throw new UnusableUserException("field " + path + " is not a whole number");
     }
 
     /** randomuser.me sends a number for some nationalities (e.g. 63104) and a string for others (e.g. "EC1A 1BB"). */
@@ -194,7 +203,7 @@ public final class RandomUserMapper {
         if (node.isIntegralNumber()) {
             return node.asString();
         }
-        throw new UnusableUserException("field location.postcode is neither a string nor a whole number: " + node);
+        throw new UnusableUserException("field location.postcode is neither a string nor a whole number");
     }
 
     /** Sent as strings ("-69.8246"); numbers are accepted too. */
@@ -207,13 +216,13 @@ public final class RandomUserMapper {
             try {
                 degrees = Double.parseDouble(node.stringValue().trim());
             } catch (NumberFormatException e) {
-                throw new UnusableUserException("field " + path + " is not a number: " + node);
+                throw new UnusableUserException("field " + path + " is not a number");
             }
         } else {
-            throw new UnusableUserException("field " + path + " is not a number: " + node);
+            throw new UnusableUserException("field " + path + " is not a number");
         }
         if (!(Math.abs(degrees) <= limit)) {
-            throw new UnusableUserException("field " + path + " is out of range: " + degrees);
+            throw new UnusableUserException("field " + path + " is out of range (at most " + limit + " degrees either way)");
         }
         return degrees;
     }
@@ -223,7 +232,7 @@ public final class RandomUserMapper {
         try {
             return UUID.fromString(text);
         } catch (IllegalArgumentException e) {
-            throw new UnusableUserException("field " + path + " is not a UUID: " + text);
+            throw new UnusableUserException("field " + path + " is not a UUID");
         }
     }
 
@@ -233,7 +242,7 @@ public final class RandomUserMapper {
         try {
             instant = Instant.parse(date);
         } catch (DateTimeParseException e) {
-            throw new UnusableUserException("field " + path + ".date is not an ISO-8601 instant: " + date);
+            throw new UnusableUserException("field " + path + ".date is not an ISO-8601 instant");
         }
         return DatedAge.newBuilder().setDate(instant).setAge(integer(node, path + ".age")).build();
     }

@@ -15,12 +15,12 @@ import tools.jackson.databind.ObjectMapper;
 class SourceConfiguration {
 
     @Bean
-    RandomUserSource randomUserSource(RandomUserProperties properties, ObjectMapper json,
+    RandomUserSource randomUserSource(RandomUserProperties properties, PersonalDataProperties personalData, ObjectMapper json,
                                       Clock clock, MeterRegistry meters) {
         RequestPacer pacer = new RequestPacer(properties.pacing().usersPerWindow(), properties.pacing().window(), clock);
         // Boot 4 auto-configures WebClient.Builder in spring-boot-webclient, whose jar the Maven Central
         // mirror reachable here lacks for 4.1.1; the plain builder is all this client needs.
-        return new RandomUserSource(randomUserClient(WebClient.builder(), properties), properties, new RandomUserMapper(), json,
+        return new RandomUserSource(randomUserClient(WebClient.builder(), properties), properties, new RandomUserMapper(personalData.keepNationalId()), json,
                 pacer, clock, meters);
     }
 
@@ -37,7 +37,7 @@ class SourceConfiguration {
     }
 
     @Bean
-    FakerUserSource fakerUserSource(Clock clock) {
-        return new FakerUserSource(clock);
+    FakerUserSource fakerUserSource(Clock clock, PersonalDataProperties personalData) {
+        return new FakerUserSource(clock, personalData.keepNationalId());
     }
 }

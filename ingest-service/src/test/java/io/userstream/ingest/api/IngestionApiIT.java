@@ -80,6 +80,8 @@ class IngestionApiIT {
                 .allSatisfy(user -> {
                     assertThat(user.getIngestion().getSource()).isEqualTo(IngestSource.FAKER);
                     assertThat(expected).contains(user.getLogin().getUuid().toString());
+                    // Dropped at the boundary by default (ingest.personal-data.keep-national-id).
+                    assertThat(user.getNationalId()).as("nationalId of %s", user.getLogin().getUuid()).isNull();
                 });
         // Every record of the run names it in a header too (records and users are in the same order).
         for (int i = 0; i < topic.records().size(); i++) {

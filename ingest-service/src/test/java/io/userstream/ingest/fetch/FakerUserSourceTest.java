@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 class FakerUserSourceTest {
 
     private static final UUID RUN = UUID.randomUUID();
-    private final FakerUserSource source = new FakerUserSource(Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC));
+    private final FakerUserSource source = new FakerUserSource(Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC), false);
 
     @Test
     void theSameSeedGivesTheSameUsers() {
         List<UserCreated> first = users(source.generate(new PageSpec(RUN, "seed-1", 2, 100, 100, List.of())));
-        List<UserCreated> again = users(new FakerUserSource(Clock.systemUTC()).generate(new PageSpec(RUN, "seed-1", 2, 100, 100, List.of())));
+        List<UserCreated> again = users(new FakerUserSource(Clock.systemUTC(), false).generate(new PageSpec(RUN, "seed-1", 2, 100, 100, List.of())));
 
         assertThat(again).extracting(u -> u.getLogin().getUuid()).isEqualTo(first.stream().map(u -> u.getLogin().getUuid()).toList());
         assertThat(again).extracting(u -> u.getName().getLast() + u.getEmail() + u.getLocation().getCity())
@@ -52,6 +52,19 @@ class FakerUserSourceTest {
             assertThat(user.getIngestion().getRunId()).isEqualTo(RUN);
         }
         assertThat(keys).hasSize(1000);
+    }
+
+    @Test
+    void theNationalIdentifierIsGeneratedOnlyWhenKeptAndChangesNothingElse() {
+        PageSpec spec = new PageSpec(RUN, "national-id", 1, 100, 100, List.of());
+        List<UserCreated> dropped = users(source.generate(spec));
+        List<UserCreated> kept = users(new FakerUserSource(Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC), true)
+                .generate(spec));
+
+        assertThat(dropped).allSatisfy(user -> assertThat(user.getNationalId()).isNull());
+        assertThat(kept).allSatisfy(user -> assertThat(user.getNationalId().getValue()).matches("\\d{3}-\\d{2}-\\d{4}"));
+        kept.forEach(user -> user.setNationalId(null));
+        assertThat(kept).as("the same users but for their national identifiers").isEqualTo(dropped);
     }
 
     private static List<UserCreated> users(FetchedPage page) {

@@ -21,7 +21,8 @@ class RandomUserMapperTest {
     private static final UUID RUN = UUID.fromString("11111111-2222-3333-4444-555555555555");
     private static final Instant FETCHED_AT = Instant.parse("2026-11-22T01:00:00Z");
 
-    private final RandomUserMapper mapper = new RandomUserMapper();
+    /** Keeps the national identifier, so its mapping is tested too; the default drops it (below). */
+    private final RandomUserMapper mapper = new RandomUserMapper(true);
     private final JsonMapper json = JsonMapper.builder().build();
     private List<FetchedUser> users;
 
@@ -70,6 +71,23 @@ class RandomUserMapperTest {
     }
 
     @Test
+    void theNationalIdentifierIsDroppedUnlessKept() throws IOException {
+        List<FetchedUser> dropped = new RandomUserMapper(false).mapPage(fixture("page-quirks.json"), page(6), FETCHED_AT);
+
+        assertThat(dropped).hasSameSizeAs(users);
+        for (int position = 0; position < users.size(); position++) {
+            if (users.get(position) instanceof FetchedUser.Usable kept) {
+                UserCreated user = ((FetchedUser.Usable) dropped.get(position)).user();
+                assertThat(user.getNationalId()).isNull();
+                user.setNationalId(kept.user().getNationalId());
+                assertThat(user).as("the same user but for its national identifier").isEqualTo(kept.user());
+            } else {
+                assertThat(dropped.get(position)).isEqualTo(users.get(position));
+            }
+        }
+    }
+
+    @Test
     void nullIdValueAndNumericCoordinatesAreAccepted() {
         UserCreated ida = usable(2);
         assertThat(ida.getNationalId().getName()).isEqualTo("CPR");
@@ -81,8 +99,8 @@ class RandomUserMapperTest {
     void unusableUsersAreKeptWithTheirReason() {
         assertThat(users).hasSize(6);
         assertThat(unusable(3).reason()).isEqualTo("missing field location.city");
-        assertThat(unusable(4).reason()).startsWith("field dob.date is not an ISO-8601 instant");
-        assertThat(unusable(5).reason()).isEqualTo("field login.uuid is not a UUID: not-a-uuid");
+        assertThat(unusable(4).reason()).isEqualTo("field dob.date is not an ISO-8601 instant");
+        assertThat(unusable(5).reason()).isEqualTo("field login.uuid is not a UUID");
     }
 
     @Test

@@ -38,7 +38,7 @@ class RandomUserSourceTest {
                 Duration.ofMillis(10), Duration.ofMillis(50), 0.5, Duration.ofMillis(100), 2,
                 new RandomUserProperties.Pacing(1_000_000, Duration.ofMinutes(5)));
         source = new RandomUserSource(SourceConfiguration.randomUserClient(WebClient.builder(), properties), properties,
-                new RandomUserMapper(), JsonMapper.builder().build(), new RequestPacer(1_000_000, Duration.ofMinutes(5),
+                new RandomUserMapper(false), JsonMapper.builder().build(), new RequestPacer(1_000_000, Duration.ofMinutes(5),
                 Clock.systemUTC()), Clock.systemUTC(), meters);
     }
 

@@ -130,11 +130,13 @@ class RandomUserIngestionIT {
         assertThat(ofRun).hasSize(221).allSatisfy(user -> {
             assertThat(user.getIngestion().getSource()).isEqualTo(IngestSource.RANDOMUSER);
             assertThat(user.getNat()).isEqualTo("DE");
+            assertThat(user.getNationalId()).as("the national identifier, dropped by default").isNull();
         });
         assertThat(keysOf(ofRun)).isEqualTo(expectedKeys("troubles", 230, 50, 20));
         assertThat(topic.keys()).containsAll(expectedKeys("troubles", 230, 50, 20));
         // The stub sends password, salt, md5, sha1 and sha256 with every user: none may reach Kafka.
-        for (String secret : List.of("hunter2", "NaCl", "md5-", "sha1-", "sha256-", "password")) {
+        // Nor may the national identifiers it sends ("405-88-1001" ...), dropped by default.
+        for (String secret : List.of("hunter2", "NaCl", "md5-", "sha1-", "sha256-", "password", "405-88-")) {
             assertThat(topic.anyValueContains(secret)).as("a published record contains %s", secret).isFalse();
         }
     }

@@ -13,6 +13,7 @@ import io.userstream.schema.UserProcessed;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -51,13 +52,17 @@ class StreamsRuntimeConfiguration {
     @Bean
     KafkaAdmin.NewTopics userstreamTopics(ProcessorProperties properties) {
         ProcessorProperties.Topics topics = properties.topics();
+        ProcessorProperties.Retention retention = topics.retention();
         return new KafkaAdmin.NewTopics(
-                topic(topics.usersCreated(), topics), topic(topics.usersProcessed(), topics),
-                topic(topics.userStats(), topics), topic(topics.deadLetter(), topics));
+                topic(topics.usersCreated(), retention.usersCreated(), topics),
+                topic(topics.usersProcessed(), retention.usersProcessed(), topics),
+                topic(topics.userStats(), retention.userStats(), topics),
+                topic(topics.deadLetter(), retention.deadLetter(), topics));
     }
 
-    private static NewTopic topic(String name, ProcessorProperties.Topics topics) {
-        return TopicBuilder.name(name).partitions(topics.partitions()).replicas(topics.replicationFactor()).build();
+    private static NewTopic topic(String name, Duration retention, ProcessorProperties.Topics topics) {
+        return TopicBuilder.name(name).partitions(topics.partitions()).replicas(topics.replicationFactor())
+                .config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis())).build();
     }
 
     @Bean

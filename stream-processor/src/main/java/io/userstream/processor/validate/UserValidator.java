@@ -17,7 +17,9 @@ import org.apache.commons.validator.routines.EmailValidator;
 /**
  * Checks a users_created record: a value, a key equal to the login uuid, required fields present,
  * a syntactically valid e-mail address, dates not in the future, coordinates in range, a known nat.
- * The first failing check names the reason.
+ * The first failing check names the reason. Its message names the field and the rule, never the
+ * value: it travels in the dlq.error header, is stored in dead_letters_by_run and shown to operators,
+ * and a value can be personal data (the record itself stays on users_dlq for re-drive).
  */
 public class UserValidator {
 
@@ -51,7 +53,7 @@ public class UserValidator {
         UserCreated user = sourced.user();
         String userId = user.getLogin().getUuid().toString();
         if (!userId.equals(key)) {
-            return invalid(sourced, InvalidReason.KEY_MISMATCH, "record key " + key + " is not login.uuid " + userId);
+            return invalid(sourced, InvalidReason.KEY_MISMATCH, "record key is not login.uuid");
         }
         for (Map.Entry<String, Function<UserCreated, String>> field : REQUIRED.entrySet()) {
             String value = field.getValue().apply(user);
@@ -61,23 +63,22 @@ public class UserValidator {
         }
         String email = user.getEmail().trim();
         if (!EMAIL.isValid(email)) {
-            return invalid(sourced, InvalidReason.INVALID_EMAIL, "email '" + email + "' is not a valid address");
+            return invalid(sourced, InvalidReason.INVALID_EMAIL, "email is not a valid address");
         }
         Instant now = clock.instant();
         if (user.getDob().getDate().isAfter(now)) {
-            return invalid(sourced, InvalidReason.FUTURE_DATE, "dob.date " + user.getDob().getDate() + " is in the future");
+            return invalid(sourced, InvalidReason.FUTURE_DATE, "dob.date is in the future");
         }
         if (user.getRegistered().getDate().isAfter(now)) {
-            return invalid(sourced, InvalidReason.FUTURE_DATE, "registered.date " + user.getRegistered().getDate() + " is in the future");
+            return invalid(sourced, InvalidReason.FUTURE_DATE, "registered.date is in the future");
         }
         Coordinates position = user.getLocation().getCoordinates();
         if (!(Math.abs(position.getLatitude()) <= 90.0) || !(Math.abs(position.getLongitude()) <= 180.0)) {
-            return invalid(sourced, InvalidReason.INVALID_COORDINATES, "location.coordinates (" + position.getLatitude()
-                    + ", " + position.getLongitude() + ") out of range: latitude -90..90, longitude -180..180");
+            return invalid(sourced, InvalidReason.INVALID_COORDINATES, "location.coordinates out of range: latitude -90..90, longitude -180..180");
         }
         String nat = user.getNat().trim().toUpperCase(Locale.ROOT);
         if (!ISO_COUNTRY_CODES.contains(nat)) {
-            return invalid(sourced, InvalidReason.UNKNOWN_NAT, "nat '" + user.getNat() + "' is not an ISO 3166-1 alpha-2 code");
+            return invalid(sourced, InvalidReason.UNKNOWN_NAT, "nat is not an ISO 3166-1 alpha-2 code");
         }
         return new Validation.Valid(sourced);
     }

@@ -15,7 +15,7 @@ public sealed interface Validation {
      * To be dead-lettered.
      *
      * @param reason  short code for the dlq.reason header
-     * @param message human-readable detail naming the field, for the dlq.error header
+     * @param message human-readable detail naming the field and the rule (never the value), for the dlq.error header
      */
     record Invalid(SourcedUser sourced, InvalidReason reason, String message) implements Validation {
     }

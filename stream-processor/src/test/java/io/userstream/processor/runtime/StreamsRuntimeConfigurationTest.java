@@ -24,7 +24,8 @@ class StreamsRuntimeConfigurationTest {
 
     private static final Duration WINDOW = Duration.ofMinutes(10);
     private static final ProcessorProperties PROPERTIES = new ProcessorProperties(
-            new ProcessorProperties.Topics("a", "b", "c", "d", 6, 1),
+            new ProcessorProperties.Topics("a", "b", "c", "d", 6, 1, new ProcessorProperties.Retention(
+                    Duration.ofDays(7), Duration.ofDays(7), Duration.ofDays(7), Duration.ofDays(14))),
             Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(24), Duration.ofSeconds(7), Duration.ofMinutes(5),
             new ProcessorProperties.Health(Duration.ofSeconds(3), WINDOW, 3));
 

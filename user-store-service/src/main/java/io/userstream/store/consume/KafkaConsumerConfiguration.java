@@ -2,11 +2,13 @@ package io.userstream.store.consume;
 
 import io.userstream.schema.serde.AvroDeserializer;
 import io.userstream.schema.serde.AvroSerdeConfig;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -97,20 +99,21 @@ class KafkaConsumerConfiguration {
 
     @Bean
     NewTopic usersProcessedTopic(KafkaStoreProperties properties) {
-        return topic(properties.usersTopic(), properties);
+        return topic(properties.usersTopic(), properties.retention().usersTopic(), properties);
     }
 
     @Bean
     NewTopic userStatsTopic(KafkaStoreProperties properties) {
-        return topic(properties.statsTopic(), properties);
+        return topic(properties.statsTopic(), properties.retention().statsTopic(), properties);
     }
 
     @Bean
     NewTopic deadLetterTopic(KafkaStoreProperties properties) {
-        return topic(properties.dlqTopic(), properties);
+        return topic(properties.dlqTopic(), properties.retention().dlqTopic(), properties);
     }
 
-    private static NewTopic topic(String name, KafkaStoreProperties properties) {
-        return TopicBuilder.name(name).partitions(properties.partitions()).replicas(properties.replicationFactor()).build();
+    private static NewTopic topic(String name, Duration retention, KafkaStoreProperties properties) {
+        return TopicBuilder.name(name).partitions(properties.partitions()).replicas(properties.replicationFactor())
+                .config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis())).build();
     }
 }

@@ -1,10 +1,12 @@
 package io.userstream.store.consume;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -19,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  *                             two keep their own offsets
  * @param partitions           partitions of the topics, when this service creates them
  * @param replicationFactor    replication factor of the topics, when this service creates them
+ * @param retention            how long each topic keeps a record (retention.ms), when this service creates it
  * @param serviceName          value of the {@code dlq.service} header
  * @param retryInitialInterval first wait before a failed batch is tried again
  * @param retryMultiplier      growth of the wait after each failed try
@@ -34,9 +37,17 @@ public record KafkaStoreProperties(
         @NotBlank String deadLetterGroupId,
         @Min(1) int partitions,
         @Min(1) short replicationFactor,
+        @Valid @NotNull Retention retention,
         @NotBlank String serviceName,
         @NotNull Duration retryInitialInterval,
         @DecimalMin("1.0") double retryMultiplier,
         @NotNull Duration retryMaxInterval,
         @NotNull Duration dlqSendTimeout) {
+
+    /** Per topic, the same as the stream-processor's (docs/security.md): users' data as long as a replay may need it. */
+    public record Retention(
+            @NotNull @DurationMin(hours = 1) Duration usersTopic,
+            @NotNull @DurationMin(hours = 1) Duration statsTopic,
+            @NotNull @DurationMin(hours = 1) Duration dlqTopic) {
+    }
 }

@@ -77,7 +77,7 @@ class DeadLetterAccountingIT {
         deadLetter(originals, RUN_A, "users_processed", 3, BASE + 2, "unwritable", "store",
                 "Key length of 70000 is longer than maximum of 65535", "user-store-service");
         deadLetter(originals, RUN_B, "users_created", 0, BASE + 3, "key-mismatch", "validate",
-                "record key k is not login.uuid", "stream-processor");
+                "record key is not login.uuid", "stream-processor");
         deadLetter(originals, RUN_B, "users_created", 5, BASE + 4, "missing-field", "validate",
                 "name.first is blank", "stream-processor");
         deadLetter(originals, RUN_B, "users_processed", 1, BASE + 5, "unwritable", "store",
