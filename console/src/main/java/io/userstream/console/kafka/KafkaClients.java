@@ -43,6 +43,9 @@ public class KafkaClients implements DisposableBean {
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        // Looking at a topic must not create it: a broker that auto-creates topics would make it with its defaults
+        // (one partition, no chosen retention) before the services that own it declare it.
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return new KafkaConsumer<>(config, new StringDeserializer(), values);
     }
 
