@@ -230,11 +230,35 @@ def test_metadata_database_is_the_one_the_postgres_service_creates_for_airflow(s
         assert (url.username, url.password, url.path.lstrip("/")) == \
             (created["AIRFLOW_DB_USER"], created["AIRFLOW_DB_PASSWORD"], created["AIRFLOW_DB_NAME"]), \
             f"{name}: user, password and database of the metadata database"
+        assert url.username != created.get("POSTGRES_USER", "postgres"), f"{name}: Airflow's own role, not the superuser"
         init_scripts = [source for source, target in mounts(postgres) if target.startswith("/docker-entrypoint-initdb.d/")]
-        assert init_scripts, "postgres runs an init script creating Airflow's database"
-        script = (ROOT / init_scripts[0]).read_text()
+        airflow_scripts = [source for source in init_scripts if "AIRFLOW_DB_USER" in (ROOT / source).read_text()]
+        assert len(airflow_scripts) == 1, f"postgres runs one init script creating Airflow's database: {init_scripts}"
+        script = (ROOT / airflow_scripts[0]).read_text()
         for variable in ("AIRFLOW_DB_USER", "AIRFLOW_DB_PASSWORD", "AIRFLOW_DB_NAME"):
-            assert variable in script, f"{init_scripts[0]} uses {variable}"
+            assert variable in script, f"{airflow_scripts[0]} uses {variable}"
+
+
+def test_ingest_connects_to_postgres_as_its_own_role_not_the_superuser(services):
+    """The database the DAG's ingest-service writes its ledger to: Airflow's neighbour in the same PostgreSQL,
+    reached with a role of its own that an init script of the postgres service creates without superuser rights."""
+    env = environment(services["ingest-service"])
+    url = urlsplit(env["SPRING_DATASOURCE_URL"].removeprefix("jdbc:"))
+    postgres = services[url.hostname]
+    created = environment(postgres)
+    superuser = created.get("POSTGRES_USER", "postgres")
+    assert env["SPRING_DATASOURCE_USERNAME"] != superuser, "ingest-service's datasource user is not POSTGRES_USER"
+    assert (env["SPRING_DATASOURCE_USERNAME"], env["SPRING_DATASOURCE_PASSWORD"]) == \
+        (created["INGEST_DB_USER"], created["INGEST_DB_PASSWORD"]), "ingest-service uses the role the postgres service creates"
+    assert env["SPRING_DATASOURCE_PASSWORD"] != created["POSTGRES_PASSWORD"]
+    init_scripts = [source for source, target in mounts(postgres) if target.startswith("/docker-entrypoint-initdb.d/")]
+    ingest_scripts = [source for source in init_scripts if "INGEST_DB_USER" in (ROOT / source).read_text()]
+    assert len(ingest_scripts) == 1, f"postgres runs one init script creating ingest-service's role: {init_scripts}"
+    script = (ROOT / ingest_scripts[0]).read_text()
+    assert "INGEST_DB_PASSWORD" in script
+    create_role = re.search(r"^CREATE ROLE .*$", script, re.MULTILINE)
+    assert create_role and "NOSUPERUSER" in create_role.group(0), f"{ingest_scripts[0]}: {create_role}"
+    assert not re.search(r"\bSUPERUSER\b", script), f"{ingest_scripts[0]} grants no SUPERUSER"
 
 
 def test_init_migrates_and_sets_the_admin_before_the_components_start(airflow_services, long_running):

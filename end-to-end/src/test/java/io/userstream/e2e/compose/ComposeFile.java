@@ -158,6 +158,22 @@ final class ComposeFile {
         return result;
     }
 
+    /** The bind mounts and volumes of a service as source → target, short ("./a:/b:ro") or long syntax. */
+    Map<String, String> mounts(String name) {
+        Map<String, String> result = new LinkedHashMap<>();
+        if (service(name).get("volumes") instanceof List<?> volumes) {
+            for (Object volume : volumes) {
+                if (volume instanceof Map<?, ?> map) {
+                    result.put(String.valueOf(map.get("source")), String.valueOf(map.get("target")));
+                } else if (volume.toString().contains(":")) {
+                    String[] parts = volume.toString().split(":");
+                    result.put(parts[0], parts[1]);
+                }
+            }
+        }
+        return result;
+    }
+
     /** depends_on as target → condition (the short list form means service_started). */
     Map<String, String> dependsOn(String name) {
         Object dependsOn = service(name).get("depends_on");

@@ -7,6 +7,8 @@ import io.userstream.localstack.Ports;
 import io.userstream.localstack.ServerKind;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -115,8 +117,47 @@ class ComposeFileTest {
         assertThat(url.group(2) == null ? 5432 : Integer.parseInt(url.group(2))).as("PostgreSQL port")
                 .isEqualTo(Integer.parseInt(postgres.getOrDefault("PGPORT", "5432")));
         assertThat(url.group(3)).as("database").isEqualTo(postgres.getOrDefault("POSTGRES_DB", postgres.getOrDefault("POSTGRES_USER", "postgres")));
-        assertThat(ingest.property("spring.datasource.username")).as("user").isEqualTo(postgres.getOrDefault("POSTGRES_USER", "postgres"));
-        assertThat(ingest.property("spring.datasource.password")).as("password").isEqualTo(postgres.get("POSTGRES_PASSWORD")).isNotBlank();
+        assertThat(ingest.property("spring.datasource.username")).as("user").isEqualTo(postgres.get("INGEST_DB_USER"));
+        assertThat(ingest.property("spring.datasource.password")).as("password").isEqualTo(postgres.get("INGEST_DB_PASSWORD")).isNotBlank();
+    }
+
+    /**
+     * Not as the superuser: ingest-service's user is a role of its own, which an init script of the postgres service
+     * creates without superuser rights, with CONNECT on the ledger's database and its Flyway schema as owner.
+     */
+    @Test
+    void ingestConnectsAsItsOwnRoleWhichThePostgresServiceCreatesWithoutSuperuserRights() throws IOException {
+        ServiceConfiguration ingest = configurations.get(ServerKind.INGEST);
+        String host = ingest.property("spring.datasource.url").replaceFirst("jdbc:postgresql://([^:/]+).*", "$1");
+        Map<String, String> postgres = compose.environment(host);
+        String superuser = postgres.getOrDefault("POSTGRES_USER", "postgres");
+        assertThat(ingest.property("spring.datasource.username")).as("ingest's database user").isNotBlank().isNotEqualTo(superuser);
+        assertThat(ingest.property("spring.datasource.password")).as("ingest's database password")
+                .isNotEqualTo(postgres.get("POSTGRES_PASSWORD"));
+
+        List<String> initScripts = compose.mounts(host).entrySet().stream()
+                .filter(mount -> mount.getValue().startsWith("/docker-entrypoint-initdb.d/"))
+                .map(Map.Entry::getKey)
+                .toList();
+        List<String> creatingIngest = new ArrayList<>();
+        for (String script : initScripts) {
+            if (Files.readString(compose.root().resolve(script)).contains("INGEST_DB_USER")) {
+                creatingIngest.add(script);
+            }
+        }
+        assertThat(creatingIngest).as("%s's init scripts creating ingest's role, of %s", host, initScripts).hasSize(1);
+        String script = Files.readString(compose.root().resolve(creatingIngest.get(0)));
+        assertThat(script).as(creatingIngest.get(0))
+                .contains("NOSUPERUSER", "NOCREATEDB", "NOCREATEROLE")
+                // The role, its password and the database as the postgres service's environment names them.
+                .contains("ingest_user=\"${INGEST_DB_USER", "\\getenv ingest_password INGEST_DB_PASSWORD", "ingest_db=\"$POSTGRES_DB\"")
+                .containsPattern("PASSWORD :'ingest_password'")
+                .containsPattern("CREATE ROLE :\"ingest_user\" LOGIN")
+                .containsPattern("GRANT CONNECT ON DATABASE :\"ingest_db\" TO :\"ingest_user\"")
+                .containsPattern("CREATE SCHEMA " + Pattern.quote(ingest.property("spring.flyway.schemas")) + " AUTHORIZATION :\"ingest_user\"")
+                // Upper case: the SQL, not the comments.
+                .doesNotContainPattern("\\bSUPERUSER\\b")
+                .doesNotContainPattern("GRANT\\s+ALL");
     }
 
     /** user-store-service's contact points are cassandra services of the file, the local data center is theirs, the keyspace's replicas fit. */

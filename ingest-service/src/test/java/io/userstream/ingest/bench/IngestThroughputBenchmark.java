@@ -51,11 +51,12 @@ public final class IngestThroughputBenchmark {
         List<String> arguments = new ArrayList<>(List.of("--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrapServers(),
                 "--spring.kafka.properties.schema.registry.url=" + stack.schemaRegistryUrl(),
-                "--spring.datasource.url=" + stack.postgresJdbcUrl("postgres"),
-                "--spring.datasource.username=" + stack.postgresUsername(),
                 "--ingest.publish.topic=" + topic,
                 "--logging.level.root=WARN",
                 "--logging.level.io.userstream=INFO"));
+        // ingest-service's database and own role (in this JVM's arguments, not a process command line).
+        stack.springProperties(EnumSet.of(ServerKind.POSTGRES)).forEach((name, value) -> arguments.add("--" + name + "=" + value));
+        stack.springCredentials(EnumSet.of(ServerKind.POSTGRES)).forEach((name, value) -> arguments.add("--" + name + "=" + value));
         // The stack's API users: runs are started as operator and followed as reader.
         stack.apiLogins().springProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
         ConfigurableApplicationContext app = new SpringApplicationBuilder(IngestServiceApplication.class)

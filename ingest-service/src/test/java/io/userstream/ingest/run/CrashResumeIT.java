@@ -9,6 +9,7 @@ import io.userstream.ingest.api.RunView;
 import io.userstream.ingest.fetch.RandomUserStub;
 import io.userstream.localstack.ApiLogin;
 import io.userstream.localstack.LocalStack;
+import io.userstream.localstack.PostgresLogin;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.test.LocalServers;
 import java.io.IOException;
@@ -128,8 +129,10 @@ class CrashResumeIT {
         assertThat(TopicContents.read(stack, TOPIC).keys()).containsAll(RandomUserIngestionIT.expectedKeys("killed", 400, 50, 0));
     }
 
+    /** As the service itself connects: its own role, in its database. */
     private static Connection connect(LocalStack stack) throws SQLException {
-        return DriverManager.getConnection(stack.postgresJdbcUrl("postgres"), stack.postgresUsername(), "");
+        PostgresLogin ingest = stack.postgresLogins().ingest();
+        return DriverManager.getConnection(stack.postgresJdbcUrl(stack.postgresIngestDatabase()), ingest.username(), ingest.password());
     }
 
     private static Set<Integer> pagesDone(LocalStack stack, UUID id) throws SQLException {
@@ -163,9 +166,10 @@ class CrashResumeIT {
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrapServers(),
                 "--spring.kafka.properties.schema.registry.url=" + stack.schemaRegistryUrl(),
-                "--spring.datasource.url=" + stack.postgresJdbcUrl("postgres"),
-                "--spring.datasource.username=" + stack.postgresUsername(),
-                "--spring.datasource.password=",
+                "--spring.datasource.url=" + stack.postgresJdbcUrl(stack.postgresIngestDatabase()),
+                // In this JVM's arguments, not a process command line: ingest-service's own role, as the launcher gives it.
+                "--spring.datasource.username=" + stack.postgresLogins().ingest().username(),
+                "--spring.datasource.password=" + stack.postgresLogins().ingest().password(),
                 "--spring.flyway.schemas=" + SCHEMA,
                 "--spring.flyway.default-schema=" + SCHEMA,
                 "--spring.datasource.hikari.schema=" + SCHEMA,

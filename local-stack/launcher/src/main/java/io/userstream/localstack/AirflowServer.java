@@ -7,10 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -28,10 +24,15 @@ import java.util.regex.Pattern;
  * {@code airflow/dags} as its DAG folder. The DAG reaches our services through the Connections
  * {@code ingest_api} and {@code user_store_api}, set here by environment from the stack's ports
  * (or {@code INGEST_API_URL} / {@code USER_STORE_API_URL} for services running elsewhere).
+ *
+ * @param servicesLogin the API login the DAG calls the services with (operator)
+ * @param databaseLogin Airflow's own PostgreSQL role, the owner of its metadata database (which
+ *                      {@link PostgresServer#afterReady()} creates); never the superuser
  */
-record AirflowServer(Path home, Ports ports, Distributions distributions, ApiLogin servicesLogin) implements LocalServer {
+record AirflowServer(Path home, Ports ports, Distributions distributions, ApiLogin servicesLogin, PostgresLogin databaseLogin)
+        implements LocalServer {
 
-    static final String DATABASE = "airflow";
+    static final String DATABASE = PostgresServer.AIRFLOW_DATABASE;
     static final String ADMIN_USER = "admin";
     private static final Pattern PASSWORD = Pattern.compile("\"" + ADMIN_USER + "\"\\s*:\\s*\"([^\"]+)\"");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -68,7 +69,6 @@ record AirflowServer(Path home, Ports ports, Distributions distributions, ApiLog
             venv.destroyForcibly();
             throw new ServerStartException(kind(), "preparing the virtualenv (airflow/venv.sh) failed", logFile(), ServerProcess.tail(logFile()));
         }
-        createMetadataDatabase();
     }
 
     @Override
@@ -82,8 +82,9 @@ record AirflowServer(Path home, Ports ports, Distributions distributions, ApiLog
         // The components start their task workers and log servers as `airflow ...` found on PATH.
         env.put("PATH", airflowDir().resolve(".venv/bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("AIRFLOW_HOME", home.toString());
-        env.put("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
-                "postgresql+psycopg2://" + PostgresServer.USER + "@127.0.0.1:" + ports.postgres() + "/" + DATABASE);
+        // Its own role and password (URL-safe characters: no escaping), in the environment like every secret here.
+        env.put("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "postgresql+psycopg2://" + databaseLogin.username() + ":"
+                + databaseLogin.password() + "@127.0.0.1:" + ports.postgres() + "/" + DATABASE);
         env.put("AIRFLOW__CORE__DAGS_FOLDER", airflowDir().resolve("dags").toString());
         env.put("AIRFLOW__CORE__LOAD_EXAMPLES", "False");
         env.put("AIRFLOW__CORE__EXECUTOR", "LocalExecutor");
@@ -138,19 +139,6 @@ record AirflowServer(Path home, Ports ports, Distributions distributions, ApiLog
             return matcher.find() ? Optional.of(new AirflowLogin(ADMIN_USER, matcher.group(1))) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
-        }
-    }
-
-    private void createMetadataDatabase() {
-        try (Connection connection = DriverManager.getConnection(
-                PostgresServer.jdbcUrl(ports.postgres(), "postgres"), PostgresServer.USER, "");
-             PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            exists.setString(1, DATABASE);
-            if (!exists.executeQuery().next()) {
-                connection.createStatement().execute("CREATE DATABASE " + DATABASE);
-            }
-        } catch (SQLException e) {
-            throw new ServerStartException(kind(), "could not create its metadata database in PostgreSQL: " + e.getMessage(), e);
         }
     }
 

@@ -71,9 +71,7 @@ public final class ApiLogins {
 
     /** Both users as the environment variables a service binds to {@code userstream.security.users.*}. */
     Map<String, String> serviceEnvironment() {
-        Map<String, String> environment = new LinkedHashMap<>();
-        springProperties().forEach((name, value) -> environment.put(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace("-", ""), value));
-        return environment;
+        return SpringBootService.environmentVariables(springProperties());
     }
 
     /** Both users as Spring Boot properties ({@code userstream.security.users.reader.password}, {@code .roles}, ...). */

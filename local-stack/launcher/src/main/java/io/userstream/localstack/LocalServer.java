@@ -55,6 +55,13 @@ sealed interface LocalServer permits KafkaServer, RegistryServer, CassandraServe
     /** A real protocol round trip: true only when the server answered a request. */
     boolean answers();
 
+    /**
+     * Set-up that needs the running server (PostgreSQL's roles and databases), done after every start once it
+     * answers and before anything that requires it starts: so it must be idempotent. A failure fails the start.
+     */
+    default void afterReady() {
+    }
+
     /** Stops the process gracefully; {@link ServerProcess} falls back to SIGKILL after a grace period. */
     default void requestStop(ProcessHandle process) {
         process.destroy();

@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  * service's own application.yml stays as it is and everything else in it still applies.
  *
  * @param springProperties the Spring Boot properties that point the service at its required servers
- * @param environment      secrets (the API logins): in the environment, which only the owner can read, not
- *                         on the command line, which every local user can
+ * @param environment      secrets (the API logins, ingest-service's database login): in the environment, which
+ *                         only the owner can read, not on the command line, which every local user can
  */
 record SpringBootService(ServerKind kind, Path home, int clientPort, Distributions distributions,
                          Map<String, String> springProperties, Map<String, String> environment) implements LocalServer {
@@ -58,11 +58,6 @@ record SpringBootService(ServerKind kind, Path home, int clientPort, Distributio
     }
 
     /**
-     * The addresses a service calls over HTTP, beyond its required servers: for the console, the stack's
-     * ingest-service, user-store-service, stream-processor and Airflow (its defaults are the default ports,
-     * wrong for a stack on other ports). Empty for the other services.
-     */
-    /**
      * The service's users ({@code userstream.security.users.*}, reader and operator); for the console also the
      * login it calls the other services with (reader: it only reads them, a resume carries its caller's own).
      */
@@ -75,6 +70,23 @@ record SpringBootService(ServerKind kind, Path home, int clientPort, Distributio
         return environment;
     }
 
+    /**
+     * Spring Boot properties as the environment variables its relaxed binding maps onto them:
+     * {@code spring.datasource.password} → {@code SPRING_DATASOURCE_PASSWORD} (upper case, {@code .} as {@code _},
+     * {@code -} dropped).
+     */
+    static Map<String, String> environmentVariables(Map<String, String> springProperties) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        springProperties.forEach((name, value) ->
+                environment.put(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace("-", ""), value));
+        return environment;
+    }
+
+    /**
+     * The addresses a service calls over HTTP, beyond its required servers: for the console, the stack's
+     * ingest-service, user-store-service, stream-processor and Airflow (its defaults are the default ports,
+     * wrong for a stack on other ports). Empty for the other services.
+     */
     static Map<String, String> httpEndpointsOf(ServerKind service, Ports ports) {
         if (service != ServerKind.CONSOLE) {
             return Map.of();

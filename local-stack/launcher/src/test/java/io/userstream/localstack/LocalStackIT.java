@@ -113,10 +113,14 @@ class LocalStackIT {
         }
     }
 
+    /** As ingest-service does: its own role, in its own schema of its database. */
     @Test
     void postgresAnswersSql(LocalStack stack) throws Exception {
-        try (Connection connection = DriverManager.getConnection(stack.postgresJdbcUrl("postgres"), stack.postgresUsername(), "");
+        PostgresLogin ingest = stack.postgresLogins().ingest();
+        try (Connection connection = DriverManager.getConnection(stack.postgresJdbcUrl(stack.postgresIngestDatabase()), ingest.username(), ingest.password());
              Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA IF NOT EXISTS local_stack_it");
+            statement.execute("SET search_path TO local_stack_it");
             statement.execute("CREATE TABLE IF NOT EXISTS local_stack_it (id int PRIMARY KEY, name text)");
             statement.execute("INSERT INTO local_stack_it VALUES (1, 'ada') ON CONFLICT (id) DO NOTHING");
             ResultSet rows = statement.executeQuery("SELECT name, current_setting('server_version') FROM local_stack_it WHERE id = 1");

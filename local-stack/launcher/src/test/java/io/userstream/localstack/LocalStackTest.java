@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +45,43 @@ class LocalStackTest {
         LocalStack stack = stack(Ports.ephemeral());
 
         assertThat(stack.server(ServerKind.INGEST).command()).noneMatch(arg -> arg.startsWith("--userstream.console."));
+    }
+
+    /**
+     * Each gets its own PostgreSQL role: ingest-service through its environment (its command line, which every local
+     * user can read, has the address only), Airflow in its connection URL, also in its environment. Nothing the stack
+     * runs gets the superuser's password.
+     */
+    @Test
+    void ingestServiceAndAirflowConnectToPostgresAsTheirOwnRolesThroughTheirEnvironment() throws Exception {
+        Files.createDirectories(repositoryRoot.resolve("ingest-service/target"));
+        Files.createFile(repositoryRoot.resolve("ingest-service/target/ingest-service-0.1.0-SNAPSHOT.jar"));
+        Ports ports = Ports.ephemeral();
+        LocalStack stack = stack(ports);
+        PostgresLogins logins = stack.postgresLogins();
+
+        LocalServer ingest = stack.server(ServerKind.INGEST);
+        assertThat(ingest.command())
+                .contains("--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/ingest")
+                .noneMatch(arg -> arg.startsWith("--spring.datasource.username") || arg.startsWith("--spring.datasource.password"))
+                .noneMatch(arg -> arg.contains(logins.ingest().password()));
+        assertThat(ingest.environment())
+                .containsEntry("SPRING_DATASOURCE_USERNAME", "ingest")
+                .containsEntry("SPRING_DATASOURCE_PASSWORD", logins.ingest().password());
+
+        LocalServer airflow = stack.server(ServerKind.AIRFLOW);
+        assertThat(airflow.environment()).containsEntry("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+                "postgresql+psycopg2://airflow:" + logins.airflow().password() + "@127.0.0.1:" + ports.postgres() + "/airflow");
+        assertThat(airflow.command()).noneMatch(arg -> arg.contains(logins.airflow().password()));
+        assertThat(stack.server(ServerKind.POSTGRES).command()).noneMatch(arg -> arg.contains(logins.superuser().password()));
+
+        for (ServerKind kind : ServerKind.values()) {
+            assertThat(stack.server(kind).environment().values()).as("%s's environment", kind)
+                    .noneMatch(value -> value.contains(logins.superuser().password()));
+        }
+        assertThat(stack.springProperties(EnumSet.allOf(ServerKind.class)).values()).noneMatch(value -> value.contains(logins.ingest().password()));
+        assertThat(stack.springCredentials(EnumSet.of(ServerKind.POSTGRES)))
+                .containsExactly(Map.entry("spring.datasource.username", "ingest"), Map.entry("spring.datasource.password", logins.ingest().password()));
     }
 
     /** What the supervisor restarts: a console whose process is gone without a stop being asked for. */

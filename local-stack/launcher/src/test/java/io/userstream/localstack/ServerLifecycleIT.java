@@ -249,6 +249,7 @@ class ServerLifecycleIT {
     }
 
     private Connection connect() throws Exception {
-        return DriverManager.getConnection(stack.postgresJdbcUrl("postgres"), stack.postgresUsername(), "");
+        PostgresLogin superuser = stack.postgresLogins().superuser();
+        return DriverManager.getConnection(stack.postgresJdbcUrl("postgres"), superuser.username(), superuser.password());
     }
 }

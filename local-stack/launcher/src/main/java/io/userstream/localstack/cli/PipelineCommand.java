@@ -3,6 +3,7 @@ package io.userstream.localstack.cli;
 import io.userstream.localstack.AirflowLogin;
 import io.userstream.localstack.Distributions;
 import io.userstream.localstack.ApiLogins;
+import io.userstream.localstack.PostgresLogins;
 import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.LocalStackException;
 import io.userstream.localstack.Ports;
@@ -197,7 +198,9 @@ public final class PipelineCommand {
                 ServerKind.PROCESSOR.displayName(), processor, processor);
         System.out.printf("  %-20s %s%n", "Kafka", stack.kafkaBootstrapServers());
         System.out.printf("  %-20s %s (datacenter %s)%n", "Cassandra CQL", stack.cassandraContactPoint(), stack.cassandraLocalDatacenter());
-        System.out.printf("  %-20s %s (user %s, no password)%n", "PostgreSQL", stack.postgresJdbcUrl("postgres"), stack.postgresUsername());
+        System.out.printf("  %-20s %s (roles %s, %s, %s; passwords in %s)%n", "PostgreSQL", stack.postgresJdbcUrl(stack.postgresIngestDatabase()),
+                stack.postgresLogins().superuser(), stack.postgresLogins().ingest(), stack.postgresLogins().airflow(),
+                stack.stateDir().resolve(PostgresLogins.FILE));
     }
 
     private int down() throws IOException {

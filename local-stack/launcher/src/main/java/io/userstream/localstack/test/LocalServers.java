@@ -18,7 +18,8 @@ import org.springframework.test.context.ContextCustomizerFactories;
  * {@link io.userstream.localstack.LocalStack} parameter. In a Spring test the servers are wired in
  * through Spring Boot's own properties ({@code spring.kafka.bootstrap-servers},
  * {@code spring.kafka.properties.schema.registry.url}, {@code spring.cassandra.*},
- * {@code spring.datasource.*}).
+ * {@code spring.datasource.*}: ingest-service's database and role, with its password), with the stack's API users
+ * ({@code userstream.security.users.*}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -36,6 +36,8 @@ final class LocalServersContextCustomizerFactory implements ContextCustomizerFac
 
         private Map<String, Object> springProperties(LocalStack stack) {
             Map<String, Object> properties = new LinkedHashMap<>(stack.springProperties(kinds));
+            // With PostgreSQL: ingest-service's own role and password (spring.datasource.username/password), not the superuser's.
+            properties.putAll(stack.springCredentials(kinds));
             // The stack's API users, so a service under test accepts the logins its tests call it with.
             properties.putAll(stack.apiLogins().springProperties());
             return properties;

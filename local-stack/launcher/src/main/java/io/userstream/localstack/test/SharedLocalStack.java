@@ -28,10 +28,13 @@ public final class SharedLocalStack {
     public static synchronized LocalStack ensureStarted(Set<ServerKind> kinds) {
         if (stack == null) {
             Path stateDir = Path.of(System.getProperty("userstream.local-stack.dir", "target/local-stack")).toAbsolutePath();
-            LocalStack leftovers = LocalStack.attached(stateDir, Ports.ephemeral(), SharedLocalStack::print);
-            leftovers.stopAll(); // servers a killed test JVM left behind, found through their PID files
+            try (LocalStack leftovers = LocalStack.attached(stateDir, Ports.ephemeral(), SharedLocalStack::print)) {
+                leftovers.stopAll(); // servers a killed test JVM left behind, found through their PID files
+            }
             deleteRecursively(stateDir);
-            stack = leftovers;
+            // Made after the clean-up, so the logins it generates are the ones in the state folder's files
+            // (api-logins.properties, postgres-logins.properties): a person can use them while the tests run.
+            stack = LocalStack.attached(stateDir, Ports.ephemeral(), SharedLocalStack::print);
         }
         return stack.start(kinds.isEmpty() ? ServerKind.dataServers() : kinds);
     }

@@ -26,8 +26,11 @@ class LocalServersSpringIT {
     void springPropertiesPointAtTheRunningServers(LocalStack stack) {
         assertThat(environment.getProperty("spring.kafka.bootstrap-servers")).isEqualTo(stack.kafkaBootstrapServers());
         assertThat(environment.getProperty("spring.kafka.properties.schema.registry.url")).isEqualTo(stack.schemaRegistryUrl());
-        assertThat(environment.getProperty("spring.datasource.url")).isEqualTo(stack.postgresJdbcUrl("postgres"));
-        assertThat(environment.getProperty("spring.datasource.username")).isEqualTo("postgres");
+        // ingest-service's database and its own role, never the superuser.
+        assertThat(environment.getProperty("spring.datasource.url")).isEqualTo(stack.postgresJdbcUrl("ingest"));
+        assertThat(environment.getProperty("spring.datasource.username")).isEqualTo("ingest");
+        assertThat(environment.getProperty("spring.datasource.password")).isEqualTo(stack.postgresLogins().ingest().password()).isNotBlank();
+        assertThat(environment.getProperty("userstream.security.users.operator.password")).isEqualTo(stack.apiLogins().operator().password());
         // Cassandra was not asked for by this class, so no property points at it.
         assertThat(environment.getProperty("spring.cassandra.contact-points")).isNull();
         assertThat(stack.isRunning(ServerKind.POSTGRES)).isTrue();
