@@ -26,9 +26,15 @@ import reactor.core.publisher.Mono;
 
 /**
  * The erasure list, table erased_users: the ids of erased users, when and by whom. An erasure adds the
- * id before it deletes any row; {@link UserWriter} reads the list for each batch before it stores users,
- * and again after. The list is only ever read from Cassandra, never cached: every instance of the store
- * then sees an erasure made through any of them, and a cached "not erased" could be stale.
+ * id before it deletes any row; {@link UserWriter} reads the list for each batch before it stores users.
+ * The list is only ever read from Cassandra, never cached: every instance of the store then sees an
+ * erasure made through any of them, and a cached "not erased" could be stale.
+ *
+ * <p>The erasure marker (table erasure_marker, one row) tells a writer whether an erasure may have raced
+ * its batch: every erasure gives it a new random value after adding its id to the list and before it looks
+ * for the user's rows; a writer reads it before its check of the list and again after its rows are written,
+ * and reads the list a second time only when it changed. Reading the list twice for every batch would cost
+ * a second partition read per user for a race that needs an erasure at that very moment.
  */
 @Component
 public class ErasureList {
@@ -39,6 +45,9 @@ public class ErasureList {
      * (the size Cassandra's {@code partition_keys_in_select} guardrails are usually set to warn at).
      */
     static final int IDS_PER_READ = 100;
+
+    /** What the writer's reads of the list and the marker take, per call. */
+    static final String CHECK_LATENCY = "userstream.store.erasure.check.latency";
 
     /**
      * An entry of the list.
@@ -55,6 +64,8 @@ public class ErasureList {
     private final MeterRegistry meters;
     private final PreparedStatement insert;
     private final PreparedStatement selectErased;
+    private final PreparedStatement updateMarker;
+    private final PreparedStatement selectMarker;
 
     public ErasureList(CqlSession session, MigratedKeyspace keyspace, CassandraStoreProperties properties, MeterRegistry meters) {
         this.session = session;
@@ -64,6 +75,8 @@ public class ErasureList {
         this.insert = session.prepare("INSERT INTO " + keyspace.table("erased_users")
                 + " (user_id, erased_at, erased_by) VALUES (?, ?, ?) IF NOT EXISTS");
         this.selectErased = session.prepare("SELECT user_id FROM " + keyspace.table("erased_users") + " WHERE user_id IN ?");
+        this.updateMarker = session.prepare("UPDATE " + keyspace.table("erasure_marker") + " SET latest = ? WHERE id = 0");
+        this.selectMarker = session.prepare("SELECT latest FROM " + keyspace.table("erasure_marker") + " WHERE id = 0");
     }
 
     /**
@@ -86,6 +99,34 @@ public class ErasureList {
                     Row existing = result.one(); // a refused IF NOT EXISTS answers with the row that is there
                     return new Entry(userId, existing.getInstant("erased_at"), existing.getString("erased_by"), false);
                 });
+    }
+
+    /**
+     * Announces an erasure to the writers (see above): call after {@link #add} completed and before looking
+     * for the user's rows. A random value, so two erasures never leave the same one.
+     */
+    public Mono<Void> markErasure() {
+        return Mono.fromCompletionStage(() -> session.executeAsync(updateMarker.bind(UUID.randomUUID())
+                        .setConsistencyLevel(properties.writeConsistency())
+                        .setIdempotent(true)))
+                .then();
+    }
+
+    /**
+     * The current erasure marker: two reads that differ mean an erasure started in between (null before the first erasure).
+     *
+     * @throws StoreUnavailableException if Cassandra did not answer (the batch is retried)
+     */
+    public UUID marker() {
+        Timer.Sample sample = Timer.start(meters);
+        try {
+            Row row = session.execute(selectMarker.bind().setConsistencyLevel(properties.readConsistency()).setIdempotent(true)).one();
+            return row == null ? null : row.getUuid("latest");
+        } catch (DriverException e) {
+            throw new StoreUnavailableException("Cassandra did not answer a read of the erasure marker: " + e, e);
+        } finally {
+            sample.stop(meters.timer(CHECK_LATENCY));
+        }
     }
 
     /**
@@ -121,7 +162,7 @@ public class ErasureList {
             Throwable cause = e instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : e;
             throw new StoreUnavailableException("Cassandra did not answer a read of the erasure list: " + cause, cause);
         } finally {
-            sample.stop(meters.timer("userstream.store.erasure.check.latency"));
+            sample.stop(meters.timer(CHECK_LATENCY));
         }
         return erased;
     }

@@ -22,9 +22,11 @@ import reactor.core.publisher.Mono;
  * finds no users row (never stored, already erased) only confirms the list entry; one that a crash
  * interrupted between the two steps is completed by the next (the users row is still there to be found).
  *
- * <p>Race with a writer storing the same user at that moment: the writer reads the list again after its
- * rows are written and deletes them itself when the user is on it by then ({@link UserWriter}); otherwise
- * its rows were written before this reads the users row, and this deletes them.
+ * <p>Race with a writer storing the same user at that moment: between adding the id to the list and
+ * reading the users row, this changes the erasure marker ({@link ErasureList#markErasure}). A writer that
+ * sees the marker changed after writing its rows reads the list again and deletes them itself when the
+ * user is on it ({@link UserWriter}); a writer that does not see it had its rows written before this
+ * reads the users row, and this deletes them.
  */
 @Component
 public class UserEraser {
@@ -60,6 +62,7 @@ public class UserEraser {
      */
     public Mono<Erasure> erase(UUID userId, String requestedBy) {
         return erasures.add(userId, requestedBy)
+                .flatMap(entry -> erasures.markErasure().thenReturn(entry))
                 .flatMap(entry -> storedKeys(userId)
                         .flatMap(keys -> deleteRows(keys).thenReturn(true))
                         .defaultIfEmpty(false)

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,9 +28,10 @@ import org.springframework.stereotype.Component;
  * <p>An erased user is never stored again, whichever way its record comes back (a replay of the topic, a
  * late duplicate, a re-drive): each batch reads the {@link ErasureList} first, and a user on it gets the
  * erasure's statements instead of its rows (deleting whatever a crash may have left at the record's keys,
- * and counting the user as erased for its run, so the run's delivery still adds up). After the rows are
- * written the list is read once more: a user erased while its rows were being written has them deleted
- * again here (the erasure itself may have read the users row before they were there).
+ * and counting the user as erased for its run, so the run's delivery still adds up). A user erased while
+ * its rows were being written (the erasure may have read the users row before they were there) is caught
+ * by the erasure marker, read before the check and after the writes: when it changed, the list is read
+ * once more and such a user's rows are deleted again here.
  */
 @Component
 public class UserWriter {
@@ -87,6 +89,7 @@ public class UserWriter {
         if (users.isEmpty()) {
             return List.of();
         }
+        UUID markerBefore = erasures.marker(); // before the check: an erasure it misses changes the marker after
         Set<UUID> erased = erasures.erasedAmong(users.stream().map(UserProcessed::getUserId).toList());
         List<UserProcessed> toStore = new ArrayList<>(users.size());
         List<UserProcessed> toErase = new ArrayList<>();
@@ -99,13 +102,15 @@ public class UserWriter {
             refused = writes.write("users", toStore, user -> statements(user, newCountryYears));
             recorded(newCountryYears); // only now: the batch was written
             uncount(refused);
-            toErase.addAll(erasedMeanwhile(toStore, refused));
+            if (!Objects.equals(markerBefore, erasures.marker())) {
+                toErase.addAll(erasedMeanwhile(toStore, refused));
+            }
         }
         erase(toErase);
         return refused;
     }
 
-    /** The stored users that were put on the erasure list while their rows were being written. */
+    /** The stored users that were put on the erasure list while their rows were being written (an erasure ran meanwhile). */
     private List<UserProcessed> erasedMeanwhile(List<UserProcessed> stored, List<WriteFailure<UserProcessed>> refused) {
         Set<UserProcessed> notStored = Collections.newSetFromMap(new IdentityHashMap<>());
         refused.forEach(failure -> notStored.add(failure.item()));

@@ -52,6 +52,7 @@ class MigrationsIT {
                     .getColumn("redrive_count")).isPresent();
             assertThat(session.getMetadata().getKeyspace(keyspace).orElseThrow().getTable("erased_users")).isPresent();
             assertThat(session.getMetadata().getKeyspace(keyspace).orElseThrow().getTable("erased_users_by_run")).isPresent();
+            assertThat(session.getMetadata().getKeyspace(keyspace).orElseThrow().getTable("erasure_marker")).isPresent();
         } finally {
             session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(Duration.ofSeconds(60)));
         }
