@@ -37,10 +37,10 @@ class ApiExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getReason(), parameter);
     }
 
-    /** Cassandra down or timing out on a read: the client may try again later. */
+    /** Cassandra down or timing out on a read or an erasure: the client may try again later (an erasure is idempotent). */
     @ExceptionHandler
     ProblemDetail storeUnavailable(DriverException e) {
-        log.warn("Read failed: {}", e.toString());
+        log.warn("Cassandra request failed: {}", e.toString());
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "Store unavailable", "Cassandra did not answer: " + e.getMessage(), null);
     }
 

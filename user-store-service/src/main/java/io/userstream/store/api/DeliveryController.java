@@ -24,8 +24,10 @@ class DeliveryController {
     /**
      * @param stored       distinct users of the run stored so far (0 for a run never seen)
      * @param deadLettered distinct records of the run dead-lettered so far, by any service (0 for none)
+     * @param erased       distinct users of the run erased (DELETE /api/v1/users/{id}): no longer, or never,
+     *                     stored; what ingest published = stored + deadLettered + erased
      */
-    record DeliveryView(UUID runId, long stored, long deadLettered) {
+    record DeliveryView(UUID runId, long stored, long deadLettered, long erased) {
     }
 
     private final DeliveryQueries deliveries;
@@ -38,13 +40,13 @@ class DeliveryController {
         this.limits = limits;
     }
 
-    @Operation(summary = "How many users of an ingestion run are stored and how many dead-lettered; "
-            + "compare stored + deadLettered with what ingest published", description = "Role: reader or operator.")
+    @Operation(summary = "How many users of an ingestion run are stored, how many dead-lettered and how many erased; "
+            + "compare stored + deadLettered + erased with what ingest published", description = "Role: reader or operator.")
     @GetMapping("/delivery")
     Mono<DeliveryView> delivery(@PathVariable String runId) {
         UUID run = Parameters.uuid("runId", runId);
-        return Mono.zip(deliveries.storedUsers(run), deliveries.deadLetters(run))
-                .map(counts -> new DeliveryView(run, counts.getT1(), counts.getT2()));
+        return Mono.zip(deliveries.storedUsers(run), deliveries.deadLetters(run), deliveries.erasedUsers(run))
+                .map(counts -> new DeliveryView(run, counts.getT1(), counts.getT2(), counts.getT3()));
     }
 
     @Operation(summary = "The dead letters of an ingestion run (why and where each record failed), one page at a time",

@@ -13,6 +13,7 @@ import org.springframework.http.HttpMethod;
  *       {@code GET /api/v1/stats}, {@code GET /api/v1/ingestions/{runId}/delivery};</li>
  *   <li>operator: {@code /api/v1/ingestions/{runId}/dead-letters}, whatever the method (a dead letter's
  *       error can quote a user's data, e.g. the e-mail address that failed validation);</li>
+ *   <li>operator: {@code DELETE /api/v1/users/{id}}, the erasure of a person;</li>
  *   <li>operator for anything else under {@code /api/v1} (another method on these paths, e.g. HEAD):
  *       what is not named for readers is not theirs.</li>
  * </ul>
@@ -29,6 +30,7 @@ class StoreAccess {
         return exchanges -> exchanges
                 // First: any method, so no rule below lets a reader near a run's dead letters.
                 .pathMatchers(RUN + "/dead-letters", RUN + "/dead-letters/**").hasRole(AccessRules.operator())
+                .pathMatchers(HttpMethod.DELETE, USERS + "/*").hasRole(AccessRules.operator())
                 .pathMatchers(HttpMethod.GET, USERS, USERS + "/**", STATS, RUN + "/delivery").hasAnyRole(AccessRules.readers())
                 .pathMatchers("/api/v1/**").hasRole(AccessRules.operator());
     }

@@ -5,16 +5,21 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.userstream.store.query.UserQueries;
 import io.userstream.store.query.UserView;
 import io.userstream.store.query.UsersPage;
+import io.userstream.store.write.UserEraser;
+import java.security.Principal;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** Stored users. Who may call what: {@link StoreAccess}. */
+/** Stored users, and the erasure of a person. Who may call what: {@link StoreAccess}. */
 @RestController
 @RequestMapping("/api/v1/users")
 class UserController {
@@ -22,10 +27,12 @@ class UserController {
     private static final Pattern COUNTRY_CODE = Pattern.compile("[A-Za-z]{2}");
 
     private final UserQueries users;
+    private final UserEraser eraser;
     private final ApiProperties limits;
 
-    UserController(UserQueries users, ApiProperties limits) {
+    UserController(UserQueries users, UserEraser eraser, ApiProperties limits) {
         this.users = users;
+        this.eraser = eraser;
         this.limits = limits;
     }
 
@@ -70,6 +77,16 @@ class UserController {
         int pageSize = limit == null ? limits.defaultLimit() : Parameters.integer("limit", limit, 1, limits.maxLimit());
         String token = pageToken == null || pageToken.isEmpty() ? null : pageToken;
         return Mono.defer(() -> users.byCountry(countryCode.toUpperCase(Locale.ROOT), genderFilter, pageSize, token));
+    }
+
+    @Operation(summary = "Erases a person from every table (statistics stay) and keeps any later copy of their records "
+            + "from storing them again; 204 whether or not they were stored or erased before, safe to repeat (e.g. after a 503)",
+            description = "Role: operator.")
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> erase(@PathVariable String id, Principal principal) {
+        var userId = Parameters.uuid("id", id);
+        return eraser.erase(userId, principal.getName()).then();
     }
 
     private static <T> Mono<T> notFound(String parameter, String message) {

@@ -30,7 +30,9 @@ import org.springframework.stereotype.Component;
  * <p>A stored user whose record was re-driven from the dead-letter topic ({@code redrive.origin.*}
  * headers) deletes its run's dead-letter row for that origin, after its own rows are written and
  * before the batch is committed, so it counts as stored and no longer as dead-lettered; a crash in
- * between re-does both (at-least-once, and the delete is idempotent).
+ * between re-does both (at-least-once, and the delete is idempotent). A re-driven user who was erased is
+ * not stored ({@link UserWriter} skips erased users and counts them as erased for their run) but deletes
+ * its dead-letter row all the same: it is accounted for as erased, and must not count twice.
  */
 @Component
 class ProcessedRecordsListener {
@@ -85,7 +87,10 @@ class ProcessedRecordsListener {
         deadLetters.publish(unstorable);
     }
 
-    /** Deletes the dead-letter rows of the stored users that were re-driven (a refused one is dead-lettered again instead). */
+    /**
+     * Deletes the dead-letter rows of the stored (or erased) users that were re-driven (a refused one is dead-lettered
+     * again instead).
+     */
     private void resolveRedrivenDeadLetters(List<UserProcessed> users, Set<UserProcessed> refused,
                                             Map<Object, ConsumerRecord<String, byte[]>> sources) {
         List<ResolvedDeadLetter> resolved = new ArrayList<>();

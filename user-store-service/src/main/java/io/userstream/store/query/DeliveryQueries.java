@@ -14,8 +14,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * How an ingestion run was delivered: how many distinct users are stored (the rows of its
- * users_by_run shards) and how many distinct records were dead-lettered (the rows of its
- * dead_letters_by_run shards).
+ * users_by_run shards), how many distinct records were dead-lettered (the rows of its
+ * dead_letters_by_run shards) and how many distinct users were erased (the rows of its
+ * erased_users_by_run shards).
  */
 @Component
 public class DeliveryQueries {
@@ -27,12 +28,15 @@ public class DeliveryQueries {
     private final CassandraStoreProperties properties;
     private final PreparedStatement countStoredShard;
     private final PreparedStatement countDeadLetterShard;
+    private final PreparedStatement countErasedShard;
 
     public DeliveryQueries(ReactiveSession reactive, CqlSession session, MigratedKeyspace keyspace, CassandraStoreProperties properties) {
         this.reactive = reactive;
         this.properties = properties;
         this.countStoredShard = session.prepare("SELECT COUNT(*) FROM " + keyspace.table("users_by_run") + " WHERE run_id = ? AND shard = ?");
         this.countDeadLetterShard = session.prepare("SELECT COUNT(*) FROM " + keyspace.table("dead_letters_by_run")
+                + " WHERE run_id = ? AND shard = ?");
+        this.countErasedShard = session.prepare("SELECT COUNT(*) FROM " + keyspace.table("erased_users_by_run")
                 + " WHERE run_id = ? AND shard = ?");
     }
 
@@ -42,6 +46,10 @@ public class DeliveryQueries {
 
     public Mono<Long> deadLetters(UUID runId) {
         return countRows(countDeadLetterShard, runId, DataLayout.DEAD_LETTER_SHARDS);
+    }
+
+    public Mono<Long> erasedUsers(UUID runId) {
+        return countRows(countErasedShard, runId, DataLayout.RUN_SHARDS);
     }
 
     private Mono<Long> countRows(PreparedStatement count, UUID runId, int shards) {

@@ -299,14 +299,15 @@ class ApiIT {
                 .expectBody()
                 .jsonPath("$.runId").isEqualTo(RUN.toString())
                 .jsonPath("$.stored").isEqualTo(3)
-                .jsonPath("$.deadLettered").isEqualTo(0);
+                .jsonPath("$.deadLettered").isEqualTo(0)
+                .jsonPath("$.erased").isEqualTo(0);
     }
 
     @Test
     void deliveryOfUnknownRunIsZero() {
         http.get().uri("/api/v1/ingestions/{runId}/delivery", UUID.randomUUID()).exchange()
                 .expectStatus().isOk()
-                .expectBody().jsonPath("$.stored").isEqualTo(0).jsonPath("$.deadLettered").isEqualTo(0);
+                .expectBody().jsonPath("$.stored").isEqualTo(0).jsonPath("$.deadLettered").isEqualTo(0).jsonPath("$.erased").isEqualTo(0);
     }
 
     @Test
@@ -330,7 +331,8 @@ class ApiIT {
         anonymous.get().uri("/v3/api-docs").exchange()
                 .expectStatus().isOk()
                 .expectBody()
-                .jsonPath("$.paths['/api/v1/users/{id}']").exists()
+                .jsonPath("$.paths['/api/v1/users/{id}'].get").exists()
+                .jsonPath("$.paths['/api/v1/users/{id}'].delete").exists()
                 .jsonPath("$.paths['/api/v1/users']").exists()
                 .jsonPath("$.paths['/api/v1/stats']").exists()
                 .jsonPath("$.paths['/api/v1/ingestions/{runId}/delivery']").exists()

@@ -22,6 +22,8 @@ import io.userstream.store.schema.CqlMigrations;
 import io.userstream.store.schema.DataLayout;
 import io.userstream.store.schema.MigratedKeyspace;
 import io.userstream.store.write.BoundedWrites;
+import io.userstream.store.write.ErasureList;
+import io.userstream.store.write.ErasureStatements;
 import io.userstream.store.write.UserWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -165,8 +167,11 @@ public final class ThroughputBenchmark {
         try (CqlSession session = session(stack)) {
             CqlMigrations.load(new PathMatchingResourcePatternResolver(), properties.migrationsLocation())
                     .apply(session, properties.keyspace(), properties.replication(), properties.schemaTimeout());
-            UserWriter writer = new UserWriter(session, new MigratedKeyspace(properties.keyspace()), properties,
-                    new BoundedWrites(session, properties, new SimpleMeterRegistry()));
+            MigratedKeyspace migrated = new MigratedKeyspace(properties.keyspace());
+            UserWriter writer = new UserWriter(session, migrated, properties,
+                    new BoundedWrites(session, properties, new SimpleMeterRegistry()),
+                    new ErasureList(session, migrated, properties, new SimpleMeterRegistry()),
+                    new ErasureStatements(session, migrated, properties));
             Semaphore inFlight = new Semaphore(properties.maxInFlightWrites());
             AtomicReference<Throwable> failure = new AtomicReference<>();
             // Two submitting threads (the service runs two consumers): one thread building statements

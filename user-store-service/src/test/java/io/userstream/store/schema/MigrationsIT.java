@@ -27,7 +27,7 @@ class MigrationsIT {
     @Test
     void startUpAppliedEveryMigrationOnceAndRecordedIt() {
         assertThat(session.execute("SELECT version FROM userstream_it.schema_migrations").all())
-                .extracting(row -> row.getInt(0)).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
+                .extracting(row -> row.getInt(0)).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6);
         assertThat(session.getMetadata().getKeyspace("userstream_it").orElseThrow().getReplication())
                 .containsEntry("replication_factor", "1");
         assertThat(shipped.apply(session, "userstream_it", REPLICATION, Duration.ofSeconds(60))).isEmpty();
@@ -46,10 +46,13 @@ class MigrationsIT {
     void freshKeyspaceGetsEveryMigration() {
         String keyspace = "userstream_fresh_" + System.nanoTime();
         try {
-            assertThat(shipped.apply(session, keyspace, REPLICATION, Duration.ofSeconds(60))).containsExactly(1, 2, 3, 4, 5);
+            assertThat(shipped.apply(session, keyspace, REPLICATION, Duration.ofSeconds(60))).containsExactly(1, 2, 3, 4, 5, 6);
             assertThat(session.getMetadata().getKeyspace(keyspace).orElseThrow().getTable("users_by_run")).isPresent();
             assertThat(session.getMetadata().getKeyspace(keyspace).orElseThrow().getTable("dead_letters_by_run").orElseThrow()
                     .getColumn("redrive_count")).isPresent();
+            assertThat(session.getMetadata().getKeyspace(keyspace).orElseThrow().getTable("erased_users")).isPresent();
+            assertThat(session.getMetadata().getKeyspace(keyspace).orElseThrow().getTable("erased_users_by_run")).isPresent();
+            assertThat(session.getMetadata().getKeyspace(keyspace).orElseThrow().getTable("erasure_marker")).isPresent();
         } finally {
             session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(Duration.ofSeconds(60)));
         }
