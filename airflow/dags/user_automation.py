@@ -185,13 +185,17 @@ def user_automation():
 
     @task.sensor(poke_interval=POKE_SECONDS, timeout=DELIVERY_TIMEOUT_SECONDS + 3600, mode="reschedule", **HTTP_TASK_ARGS)
     def verify_delivery(run: dict) -> PokeReturnValue:
-        """Every published user must be stored (or dead-lettered with a reason) within the delivery timeout."""
+        """Every published user must be stored, dead-lettered with a reason, or erased within the delivery timeout."""
         published = int(run.get("published") or 0)
         delivery = call_api(USER_STORE_CONN_ID, "GET", f"/api/v1/ingestions/{run['id']}/delivery")
         stored = int(delivery.get("stored") or 0)
         dead_lettered = int(delivery.get("deadLettered") or 0)
-        log.info("run %s: stored %d + dead-lettered %d of %d published", run["id"], stored, dead_lettered, published)
-        if stored + dead_lettered >= published:
+        # Erased on request (DELETE /api/v1/users/{id}) before or after they arrived: accounted for, not lost.
+        erased = int(delivery.get("erased") or 0)
+        accounted = stored + dead_lettered + erased
+        log.info("run %s: stored %d + dead-lettered %d + erased %d of %d published", run["id"], stored, dead_lettered,
+                 erased, published)
+        if accounted >= published:
             return PokeReturnValue(is_done=True, xcom_value={**delivery, "published": published})
         finished = run.get("finishedAt")
         deadline = (datetime.fromisoformat(finished.replace("Z", "+00:00")) if finished else datetime.now(timezone.utc)) \
@@ -199,8 +203,8 @@ def user_automation():
         if datetime.now(timezone.utc) > deadline:
             raise AirflowFailException(
                 f"delivery incomplete for run {run['id']} after {DELIVERY_TIMEOUT_SECONDS} s: "
-                f"stored {stored} + dead-lettered {dead_lettered} of {published} published "
-                f"({published - stored - dead_lettered} missing)")
+                f"stored {stored} + dead-lettered {dead_lettered} + erased {erased} of {published} published "
+                f"({published - accounted} missing)")
         return PokeReturnValue(is_done=False)
 
     @task
@@ -218,6 +222,7 @@ def user_automation():
             "failedAtIngest": run.get("failed"),
             "stored": delivery.get("stored"),
             "deadLettered": delivery.get("deadLettered", 0),
+            "erased": delivery.get("erased", 0),
             "ingestSeconds": duration,
         }
         log.info("user_automation summary: %s", summary)

@@ -201,6 +201,13 @@ def test_delivery_is_verified_when_every_published_user_is_accounted_for(dag, us
     assert poke.xcom_value["stored"] == 98
 
 
+def test_erased_users_count_as_accounted_for(dag, user_store_api):
+    user_store_api.expect_request(f"/api/v1/ingestions/{RUN_ID}/delivery").respond_with_json(
+        {"runId": RUN_ID, "stored": 97, "deadLettered": 2, "erased": 1})
+    poke = callable_of(dag, "verify_delivery")(run_json("SUCCEEDED", published=100, finished_at=_now()))
+    assert poke.is_done is True
+
+
 def test_delivery_short_within_the_timeout_keeps_polling(dag, user_store_api):
     user_store_api.expect_request(f"/api/v1/ingestions/{RUN_ID}/delivery").respond_with_json({"runId": RUN_ID, "stored": 60})
     poke = callable_of(dag, "verify_delivery")(run_json("SUCCEEDED", published=100, finished_at=_now()))
@@ -221,7 +228,7 @@ def test_summary_reports_counts_duration_and_dead_letters(dag):
         run_json("SUCCEEDED", fetched=100, published=100, finished_at="2026-11-22T01:00:05Z"),
         {"runId": RUN_ID, "stored": 97, "deadLettered": 3})
     assert summary == {"runId": RUN_ID, "requested": 100, "fetched": 100, "published": 100, "failedAtIngest": 0,
-                       "stored": 97, "deadLettered": 3, "ingestSeconds": 5.0}
+                       "stored": 97, "deadLettered": 3, "erased": 0, "ingestSeconds": 5.0}
 
 
 def _now() -> str:

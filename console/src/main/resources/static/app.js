@@ -299,7 +299,8 @@ function runHtml(run, prefix) {
   const id = prefix + run.runId;
   const max = Math.max(run.requested, 1);
   const stages = [['requested', run.requested], ['fetched', run.fetched], ['published', run.published],
-    ['processed', run.processed], ['stored', run.stored], ['dead-lettered', run.deadLettered]];
+    ['processed', run.processed], ['stored', run.stored], ['dead-lettered', run.deadLettered]]
+    .concat(run.erased > 0 ? [['erased', run.erased]] : []);
   const running = run.state === 'RUNNING' || run.state === 'PENDING' || !run.complete;
   const rows = stages.map(([stage, value]) => `<tr data-stage="${stage}"><th scope="row" id="${id}-${stage}">${stage}</th>
     <td>${value < 0 ? '' : `<progress max="${max}" value="${Math.min(value, max)}" aria-labelledby="${id}-${stage}"></progress>`}</td>

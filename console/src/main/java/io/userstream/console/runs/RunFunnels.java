@@ -78,19 +78,20 @@ public class RunFunnels {
                 .map(body -> {
                     long stored = body.path("stored").asLong();
                     long dead = body.path("deadLettered").asLong();
-                    boolean done = isDone(run) && stored + dead >= run.path("published").asLong();
-                    double rate = known == null || known.stored() < 0 ? 0 : rate(known, stored + dead, now);
-                    Delivery delivery = new Delivery(stored, dead, rate, now, done, null);
+                    long erased = body.path("erased").asLong();
+                    boolean done = isDone(run) && stored + dead + erased >= run.path("published").asLong();
+                    double rate = known == null || known.stored() < 0 ? 0 : rate(known, stored + dead + erased, now);
+                    Delivery delivery = new Delivery(stored, dead, erased, rate, now, done, null);
                     deliveries.put(runId, delivery);
                     return delivery;
                 })
-                .onErrorResume(e -> Mono.just(new Delivery(-1, -1, 0, now, false,
+                .onErrorResume(e -> Mono.just(new Delivery(-1, -1, -1, 0, now, false,
                         "user-store-service (" + properties.storeUrl() + ") did not answer: " + message(e))));
     }
 
     private static double rate(Delivery known, long arrived, Instant now) {
         double seconds = Math.max(0.001, Duration.between(known.at(), now).toMillis() / 1000.0);
-        double sample = Math.max(0, arrived - (known.stored() + known.deadLettered())) / seconds;
+        double sample = Math.max(0, arrived - known.arrived()) / seconds;
         return RATE_WEIGHT * sample + (1 - RATE_WEIGHT) * known.usersPerSecond();
     }
 
@@ -99,14 +100,14 @@ public class RunFunnels {
         long requested = run.path("requested").asLong();
         long published = run.path("published").asLong();
         long processedCount = processedOf(runId);
-        long arrived = delivery.stored() < 0 ? -1 : delivery.stored() + delivery.deadLettered();
+        long arrived = delivery.stored() < 0 ? -1 : delivery.arrived();
         boolean running = !isDone(run) || (arrived >= 0 && arrived < published);
         long eta = !running || arrived < 0 || delivery.usersPerSecond() < 0.5 ? -1
                 : (long) Math.ceil(Math.max(0, requested - arrived) / delivery.usersPerSecond());
         String error = run.path("lastError").isNull() ? delivery.error() : run.path("lastError").asText(null);
         return new RunFunnel(runId, run.path("source").asText(), run.path("status").asText(), requested,
                 run.path("fetched").asLong(), published, run.path("failed").asLong(), processedCount,
-                delivery.stored(), delivery.deadLettered(), running ? delivery.usersPerSecond() : 0, eta,
+                delivery.stored(), delivery.deadLettered(), delivery.erased(), running ? delivery.usersPerSecond() : 0, eta,
                 delivery.settled(), error, instant(run.path("createdAt")), instant(run.path("finishedAt")));
     }
 
@@ -135,6 +136,12 @@ public class RunFunnels {
     public record Runs(List<RunFunnel> runs, String error) {
     }
 
-    private record Delivery(long stored, long deadLettered, double usersPerSecond, Instant at, boolean settled, String error) {
+    /** @param erased users of the run erased on request (DELETE /api/v1/users/{id}): accounted for, not missing */
+    private record Delivery(long stored, long deadLettered, long erased, double usersPerSecond, Instant at, boolean settled,
+                            String error) {
+
+        long arrived() {
+            return stored + deadLettered + erased;
+        }
     }
 }
