@@ -55,6 +55,10 @@ sealed interface LocalServer permits KafkaServer, RegistryServer, CassandraServe
     /** A real protocol round trip: true only when the server answered a request. */
     boolean answers();
 
+    /** Runs once the server answers, on every start by this launcher: e.g. Cassandra's roles. */
+    default void afterReady() {
+    }
+
     /** Stops the process gracefully; {@link ServerProcess} falls back to SIGKILL after a grace period. */
     default void requestStop(ProcessHandle process) {
         process.destroy();

@@ -38,6 +38,9 @@ final class LocalServersContextCustomizerFactory implements ContextCustomizerFac
             Map<String, Object> properties = new LinkedHashMap<>(stack.springProperties(kinds));
             // The stack's API users, so a service under test accepts the logins its tests call it with.
             properties.putAll(stack.apiLogins().springProperties());
+            if (kinds.contains(ServerKind.CASSANDRA)) {
+                properties.putAll(stack.cassandraLogins().storeSpringProperties());
+            }
             return properties;
         }
     }
