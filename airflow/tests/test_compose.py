@@ -308,3 +308,38 @@ def test_components_share_secrets_and_reach_the_api_server(services, long_runnin
     for name, service in long_running.items():
         execution_api = urlsplit(environment(service)["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"])
         assert (execution_api.hostname, execution_api.port, execution_api.path) == ("airflow-api-server", 8080, "/execution/"), name
+
+
+def _image_repository(service: dict) -> str | None:
+    image = service.get("image")
+    return image.split("@")[0].rsplit(":", 1)[0] if image else None
+
+
+def _depends_on(service: dict) -> dict[str, str]:
+    depends = service.get("depends_on") or {}
+    return {name: "service_started" for name in depends} if isinstance(depends, list) else \
+        {name: (condition or {}).get("condition", "service_started") for name, condition in depends.items()}
+
+
+def _one_shot_jobs(services) -> set[str]:
+    return {target for service in services.values() for target, condition in _depends_on(service).items()
+            if condition == "service_completed_successfully"}
+
+
+def test_cassandra_requires_a_login_and_the_store_has_its_own_role_not_the_superuser(services):
+    cassandra = [name for name, service in services.items() if _image_repository(service) == "cassandra"]
+    nodes = [name for name in cassandra if name not in _one_shot_jobs(services)]
+    init_jobs = [name for name in cassandra if name in _one_shot_jobs(services)]
+    assert nodes and len(init_jobs) == 1, f"Cassandra nodes {nodes} and one roles job {init_jobs}"
+    for node in nodes:
+        script = next(volume.split(":")[0] for volume in services[node]["volumes"]
+                      if volume.split(":")[1:2] == [services[node]["entrypoint"][1]])
+        text = (ROOT / script).read_text()
+        assert "s/AllowAllAuthenticator/PasswordAuthenticator/" in text and "s/AllowAllAuthorizer/CassandraAuthorizer/" in text, \
+            f"{node}'s entrypoint {script} turns on PasswordAuthenticator and CassandraAuthorizer"
+    roles = environment(services[init_jobs[0]])
+    store = environment(services["user-store-service"])
+    assert store["SPRING_CASSANDRA_USERNAME"] == roles["CASSANDRA_USER_STORE_USER"]
+    assert store["SPRING_CASSANDRA_USERNAME"] not in ("cassandra", roles["CASSANDRA_ADMIN_USER"]), "the store is not the superuser"
+    assert store["SPRING_CASSANDRA_PASSWORD"] == roles["CASSANDRA_USER_STORE_PASSWORD"] != roles["CASSANDRA_ADMIN_PASSWORD"]
+    assert _depends_on(services["user-store-service"]).get(init_jobs[0]) == "service_completed_successfully"

@@ -105,6 +105,7 @@ class EndToEndIT {
         cassandra = CqlSession.builder()
                 .addContactPoint(new InetSocketAddress("127.0.0.1", stack.ports().cassandra()))
                 .withLocalDatacenter(stack.cassandraLocalDatacenter())
+                .withAuthCredentials(stack.cassandraLogins().userStore().username(), stack.cassandraLogins().userStore().password())
                 .build();
     }
 

@@ -249,6 +249,20 @@ final class ComposeFile {
                 .toList();
     }
 
+    /** Services other services wait for to exit successfully (service_completed_successfully): one-shot jobs. */
+    Set<String> oneShotJobs() {
+        return services.keySet().stream()
+                .flatMap(name -> dependsOn(name).entrySet().stream())
+                .filter(dependency -> dependency.getValue().equals("service_completed_successfully"))
+                .map(Map.Entry::getKey)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    /** The Cassandra nodes of the file: services of the cassandra image that are not one-shot jobs (cqlsh clients). */
+    List<String> cassandraNodes() {
+        return servicesOfImage("cassandra").stream().filter(name -> !oneShotJobs().contains(name)).toList();
+    }
+
     /** The Kafka brokers of the file. */
     List<String> brokers() {
         return servicesOfImage(KAFKA_IMAGES);

@@ -164,7 +164,7 @@ class ComposeFileTest {
     @Test
     void storeWritesToTheCassandraServiceInItsDataCenter() {
         ServiceConfiguration store = configurations.get(ServerKind.STORE);
-        List<String> nodes = compose.servicesOfImage("cassandra");
+        List<String> nodes = compose.cassandraNodes();
         assertThat(nodes).as("cassandra services in the file").isNotEmpty();
         for (String contactPoint : store.property("spring.cassandra.contact-points").split(",")) {
             String[] hostPort = contactPoint.strip().split(":");
@@ -186,6 +186,64 @@ class ComposeFileTest {
     }
 
     /**
+     * Every Cassandra node runs with PasswordAuthenticator and CassandraAuthorizer (set by its entrypoint script
+     * in the image's cassandra.yaml), so a session without credentials is refused.
+     */
+    @Test
+    void everyCassandraNodeRequiresALoginAndAuthorizes() throws IOException {
+        assertThat(compose.cassandraNodes()).isNotEmpty();
+        for (String node : compose.cassandraNodes()) {
+            Object entrypoint = compose.service(node).get("entrypoint");
+            assertThat(entrypoint).as("entrypoint of %s", node).isInstanceOf(List.class);
+            String script = ((List<?>) entrypoint).get(1).toString();
+            String mounted = mountSource(node, script);
+            String text = java.nio.file.Files.readString(compose.root().resolve(mounted));
+            assertThat(text).as("%s (entrypoint of %s)", mounted, node)
+                    .contains("s/AllowAllAuthenticator/PasswordAuthenticator/", "s/AllowAllAuthorizer/CassandraAuthorizer/")
+                    .contains("exec docker-entrypoint.sh");
+            assertThat(compose.healthcheck(node)).as("healthcheck of %s logs in", node).contains("cqlsh -u ");
+        }
+    }
+
+    /**
+     * user-store-service logs in to Cassandra with its own role, which cassandra-init creates with the same
+     * password before the store starts; never the superuser (the admin of .env or the default cassandra).
+     */
+    @Test
+    void storeLogsInToCassandraWithItsOwnRoleNotTheSuperuser() {
+        ServiceConfiguration store = configurations.get(ServerKind.STORE);
+        String username = store.property("spring.cassandra.username");
+        String password = store.property("spring.cassandra.password");
+        assertThat(username).as("spring.cassandra.username of user-store-service").isNotBlank().isNotEqualTo("cassandra");
+        assertThat(password).as("spring.cassandra.password of user-store-service").isNotBlank();
+        List<String> initJobs = compose.oneShotJobs().stream().filter(compose.servicesOfImage("cassandra")::contains).toList();
+        assertThat(initJobs).as("the one-shot job that creates Cassandra's roles").hasSize(1);
+        String init = initJobs.get(0);
+        Map<String, String> roles = compose.environment(init);
+        assertThat(username).as("the store's role").isEqualTo(roles.get("CASSANDRA_USER_STORE_USER"))
+                .isNotEqualTo(roles.get("CASSANDRA_ADMIN_USER"));
+        assertThat(password).as("the store's password").isEqualTo(roles.get("CASSANDRA_USER_STORE_PASSWORD"))
+                .isNotEqualTo(roles.get("CASSANDRA_ADMIN_PASSWORD"));
+        assertThat(compose.dependsOn(store.name())).as("user-store-service waits for %s", init)
+                .containsEntry(init, "service_completed_successfully");
+        Object entrypoint = compose.service(init).get("entrypoint");
+        assertThat(entrypoint).as("entrypoint of %s", init).isInstanceOf(List.class);
+        assertThat(compose.root().resolve(mountSource(init, ((List<?>) entrypoint).get(1).toString()))).as("%s's roles script", init)
+                .content().contains("GRANT CREATE ON ALL KEYSPACES TO", "DROP ROLE IF EXISTS cassandra").contains("WITH PASSWORD = '$store_password' AND LOGIN = true;");
+    }
+
+    /** The host path a service bind-mounts at {@code target}. */
+    private static String mountSource(String service, String target) {
+        Object volumes = compose.service(service).get("volumes");
+        assertThat(volumes).as("volumes of %s", service).isInstanceOf(List.class);
+        return ((List<?>) volumes).stream().map(Object::toString)
+                .filter(volume -> volume.split(":").length >= 2 && volume.split(":")[1].equals(target))
+                .map(volume -> volume.split(":")[0])
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(service + " mounts nothing at " + target));
+    }
+
+    /**
      * With .env.example's values, every published port listens on the loopback address only: Kafka, Cassandra and the
      * registry do not ask for credentials, and a stack started on a cloud VM must not be open to the internet.
      */
@@ -204,7 +262,7 @@ class ComposeFileTest {
      */
     @Test
     void everyCassandraNodeAcknowledgesAWriteOnlyOnceItsCommitLogIsSynced() {
-        for (String node : compose.servicesOfImage("cassandra")) {
+        for (String node : compose.cassandraNodes()) {
             List<String> options = List.of(compose.environment(node).getOrDefault("JVM_EXTRA_OPTS", "").trim().split("\\s+"));
             assertThat(options).as("JVM_EXTRA_OPTS of %s", node).contains(
                     "-Dcassandra.config.allow_system_properties=true",

@@ -85,6 +85,7 @@ public final class DrillStack implements AutoCloseable {
             cassandra = CqlSession.builder()
                     .addContactPoint(new InetSocketAddress("127.0.0.1", stack.ports().cassandra()))
                     .withLocalDatacenter(stack.cassandraLocalDatacenter())
+                    .withAuthCredentials(stack.cassandraLogins().userStore().username(), stack.cassandraLogins().userStore().password())
                     .withConfigLoader(DriverConfigLoader.programmaticBuilder()
                             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
                             .build())

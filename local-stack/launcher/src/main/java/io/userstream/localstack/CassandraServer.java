@@ -1,6 +1,10 @@
 package io.userstream.localstack;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.io.IOException;
@@ -8,13 +12,47 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** A single Cassandra 5.0 node in its own JVM (it does not belong in a test JVM: SecurityManager, netty 4.1). */
-record CassandraServer(Path home, Ports ports, Distributions distributions) implements LocalServer {
+/**
+ * A single Cassandra 5.0 node in its own JVM (it does not belong in a test JVM: SecurityManager, netty 4.1).
+ *
+ * <p>Secured as in production: PasswordAuthenticator, CassandraAuthorizer, CassandraRoleManager. After the
+ * first start of a state folder {@link #afterReady()} replaces the default superuser {@code cassandra/cassandra}
+ * with {@code userstream_admin} (generated password, {@link CassandraLogins}), drops the default, and creates
+ * user-store-service's role with only {@link #STORE_GRANTS}. A session without credentials is refused.
+ */
+record CassandraServer(Path home, Ports ports, Distributions distributions, CassandraLogins logins) implements LocalServer {
 
     static final String LOCAL_DATACENTER = "datacenter1";
+
+    /** Cassandra's default superuser, created by the first start with authentication on; dropped by {@link #afterReady()}. */
+    private static final CassandraLogin DEFAULT_SUPERUSER = new CassandraLogin("cassandra", "cassandra");
+
+    /**
+     * How long both logins may be refused before a start gives up: Cassandra creates the default superuser just
+     * after the CQL port opens (superuser_setup_delay_ms 0), which takes well under a second here.
+     */
+    private static final Duration DEFAULT_SUPERUSER_GRACE = Duration.ofSeconds(20);
+
+    /** Per node (home folder): since when both logins have been refused during this start. */
+    private static final Map<Path, Instant> REFUSED_SINCE = new ConcurrentHashMap<>();
+
+    /**
+     * What user-store-service's role may do. The store owns its schema: its start-up migrations create the
+     * keyspace (its name and replication are settings, and tests use keyspaces of their own) and the tables.
+     * So it gets CREATE on all keyspaces and nothing else; Cassandra grants the creator of a keyspace every
+     * permission on that keyspace and its tables (ALTER, DROP, SELECT, MODIFY...), so the store reads and
+     * writes only the keyspaces it created itself. It cannot read or change other keyspaces, roles or
+     * system_auth. Not chosen: the launcher creating the keyspace and granting the store SELECT/MODIFY on it,
+     * because the replication of the keyspace is the store's setting and every test keyspace would need the
+     * launcher.
+     */
+    static final List<String> STORE_GRANTS = List.of("GRANT CREATE ON ALL KEYSPACES TO " + CassandraLogins.USER_STORE);
 
     /** Cassandra's own conf/jvm17-server.options: without these it stops at once on Java 17. */
     private static final List<String> JAVA17_FLAGS = List.of(
@@ -59,6 +97,7 @@ record CassandraServer(Path home, Ports ports, Distributions distributions) impl
 
     @Override
     public void prepare() throws IOException {
+        REFUSED_SINCE.remove(home); // a new start: the grace for refused logins begins again
         Files.createDirectories(home.resolve("data"));
         // num_tokens 1 + initial_token 0: a single node needs no ring delay on first boot.
         // commitlog_sync batch: a write is acknowledged only once its commit-log entry is synced. With the
@@ -81,6 +120,9 @@ record CassandraServer(Path home, Ports ports, Distributions distributions) impl
                 storage_port: %2$d
                 native_transport_port: %1$d
                 start_native_transport: true
+                authenticator: PasswordAuthenticator
+                authorizer: CassandraAuthorizer
+                role_manager: CassandraRoleManager
                 commitlog_sync: batch
                 auto_snapshot: false
                 storage_compatibility_mode: NONE
@@ -139,11 +181,99 @@ record CassandraServer(Path home, Ports ports, Distributions distributions) impl
         return command;
     }
 
+    /**
+     * A login round trip: as {@code userstream_admin}, or, on the first start before {@link #afterReady()} ran,
+     * as the default superuser (Cassandra creates it shortly after the CQL port opens).
+     */
     @Override
     public boolean answers() {
+        for (CassandraLogin login : List.of(logins.admin(), DEFAULT_SUPERUSER)) {
+            try (CqlSession session = probeSession(login)) {
+                REFUSED_SINCE.remove(home);
+                return session.execute("SELECT release_version FROM system.local").one() != null;
+            } catch (RuntimeException e) {
+                if (!isAuthenticationFailure(e)) {
+                    return false;
+                }
+            }
+        }
+        // Cassandra answered and refused both logins. Right after the first start's CQL port opens, that is normal
+        // for a moment: the default superuser is being created. If it lasts, the roles were made with other passwords.
+        Instant since = REFUSED_SINCE.computeIfAbsent(home, ignored -> Instant.now());
+        if (Duration.between(since, Instant.now()).compareTo(DEFAULT_SUPERUSER_GRACE) > 0) {
+            REFUSED_SINCE.remove(home);
+            throw new ServerStartException(kind(), refusedBoth());
+        }
+        return false;
+    }
+
+    private String refusedBoth() {
+        return "neither " + CassandraLogins.ADMIN + " with the password in " + CassandraLogins.FILE
+                + " nor the default superuser can log in: the roles were created with other passwords."
+                + " Restore that file, or delete " + home() + " and " + CassandraLogins.FILE + " to start over";
+    }
+
+    /**
+     * Brings the roles in line, on every start (each step is idempotent). The first start of a state folder
+     * (or of one from before authentication: the default superuser then also exists, since Cassandra creates
+     * it whenever system_auth has no role) logs in as {@code cassandra/cassandra}, creates
+     * {@code userstream_admin}, then, logged in as that, creates the store's role, hands the store every
+     * keyspace that already exists (in such an old folder, only the store ever created keyspaces) and drops
+     * the default superuser, as Cassandra's documentation advises.
+     */
+    @Override
+    public void afterReady() {
+        boolean adminExists;
+        try (CqlSession admin = probeSession(logins.admin())) {
+            adminExists = true;
+        } catch (RuntimeException e) {
+            if (!isAuthenticationFailure(e)) {
+                throw new ServerStartException(kind(), "cannot log in to set up roles: " + e.getMessage(), e);
+            }
+            adminExists = false;
+        }
+        if (!adminExists) {
+            try (CqlSession superuser = probeSession(DEFAULT_SUPERUSER)) {
+                superuser.execute("CREATE ROLE IF NOT EXISTS " + CassandraLogins.ADMIN
+                        + " WITH PASSWORD = " + cqlString(logins.admin().password()) + " AND SUPERUSER = true AND LOGIN = true");
+            } catch (RuntimeException e) {
+                throw new ServerStartException(kind(), isAuthenticationFailure(e)
+                        ? refusedBoth()
+                        : "cannot create " + CassandraLogins.ADMIN + ": " + e.getMessage(), e);
+            }
+        }
+        try (CqlSession admin = probeSession(logins.admin())) {
+            // One node: system_auth with replication factor 1 (already Cassandra 5.0's default; set so it is
+            // stated). A cluster needs NetworkTopologyStrategy with 3 replicas per datacenter (then
+            // `nodetool repair system_auth` on each node), or a node down can lock every login out.
+            admin.execute(SimpleStatement.newInstance("ALTER KEYSPACE system_auth WITH replication ="
+                    + " {'class': 'SimpleStrategy', 'replication_factor': 1}").setTimeout(Duration.ofSeconds(60)));
+            admin.execute("CREATE ROLE IF NOT EXISTS " + CassandraLogins.USER_STORE
+                    + " WITH PASSWORD = " + cqlString(logins.userStore().password()) + " AND LOGIN = true");
+            STORE_GRANTS.forEach(admin::execute);
+            if (!adminExists) {
+                for (Row keyspace : admin.execute("SELECT keyspace_name FROM system_schema.keyspaces")) {
+                    String name = keyspace.getString("keyspace_name");
+                    if (!name.startsWith("system")) { // system, system_auth, system_schema, system_distributed, system_traces...
+                        admin.execute("GRANT ALL PERMISSIONS ON KEYSPACE \"" + name + "\" TO " + CassandraLogins.USER_STORE);
+                    }
+                }
+            }
+            admin.execute("DROP ROLE IF EXISTS " + DEFAULT_SUPERUSER.username());
+        } catch (RuntimeException e) {
+            throw new ServerStartException(kind(), "setting up the roles as " + CassandraLogins.ADMIN + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A CQL string literal: role statements take no bind markers. */
+    private static String cqlString(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    private CqlSession probeSession(CassandraLogin login) {
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(3))
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(3))
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                 .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
                 // A probe needs neither the schema nor the token map, and its close need not wait out Netty's
                 // quiet periods (2 s each by default): together they delayed every probe, and so the start, by seconds.
@@ -152,15 +282,26 @@ record CassandraServer(Path home, Ports ports, Distributions distributions) impl
                 .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
                 .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
                 .build();
-        try (CqlSession session = CqlSession.builder()
+        return CqlSession.builder()
                 .addContactPoint(contactPoint())
                 .withLocalDatacenter(LOCAL_DATACENTER)
+                .withAuthCredentials(login.username(), login.password())
                 .withConfigLoader(config)
-                .build()) {
-            return session.execute("SELECT release_version FROM system.local").one() != null;
-        } catch (RuntimeException e) {
-            return false;
+                .build();
+    }
+
+    /** The driver reports a refused login as an {@link AuthenticationException}, inside an {@link AllNodesFailedException}. */
+    static boolean isAuthenticationFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AuthenticationException) {
+                return true;
+            }
+            if (cause instanceof AllNodesFailedException failed
+                    && failed.getAllErrors().values().stream().flatMap(List::stream).anyMatch(CassandraServer::isAuthenticationFailure)) {
+                return true;
+            }
         }
+        return false;
     }
 
     InetSocketAddress contactPoint() {

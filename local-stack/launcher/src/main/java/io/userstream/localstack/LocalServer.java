@@ -56,7 +56,7 @@ sealed interface LocalServer permits KafkaServer, RegistryServer, CassandraServe
     boolean answers();
 
     /**
-     * Set-up that needs the running server (PostgreSQL's roles and databases), done after every start once it
+     * Set-up that needs the running server (PostgreSQL's and Cassandra's roles), done after every start once it
      * answers and before anything that requires it starts: so it must be idempotent. A failure fails the start.
      */
     default void afterReady() {

@@ -61,8 +61,11 @@ record SpringBootService(ServerKind kind, Path home, int clientPort, Distributio
      * The service's users ({@code userstream.security.users.*}, reader and operator); for the console also the
      * login it calls the other services with (reader: it only reads them, a resume carries its caller's own).
      */
-    static Map<String, String> secretsOf(ServerKind service, ApiLogins logins) {
+    static Map<String, String> secretsOf(ServerKind service, ApiLogins logins, CassandraLogins cassandraLogins) {
         Map<String, String> environment = new LinkedHashMap<>(logins.serviceEnvironment());
+        if (requirementsOf(service).contains(ServerKind.CASSANDRA)) {
+            environment.putAll(cassandraLogins.storeEnvironment());
+        }
         if (service == ServerKind.CONSOLE) {
             environment.put("USERSTREAM_CONSOLE_SERVICESLOGIN_USERNAME", logins.reader().username());
             environment.put("USERSTREAM_CONSOLE_SERVICESLOGIN_PASSWORD", logins.reader().password());

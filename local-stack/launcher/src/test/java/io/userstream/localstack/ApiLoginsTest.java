@@ -29,7 +29,7 @@ class ApiLoginsTest {
     }
 
     @Test
-    void servicesGetBothUsersAsEnvironmentVariablesSpringBindsToTheirProperties() {
+    void servicesGetBothUsersAsEnvironmentVariablesSpringBindsToTheirProperties() throws Exception {
         ApiLogins logins = ApiLogins.of(stateDir);
 
         assertThat(logins.serviceEnvironment())
@@ -37,9 +37,16 @@ class ApiLoginsTest {
                 .containsEntry("USERSTREAM_SECURITY_USERS_READER_ROLES", "reader")
                 .containsEntry("USERSTREAM_SECURITY_USERS_OPERATOR_PASSWORD", logins.operator().password())
                 .containsEntry("USERSTREAM_SECURITY_USERS_OPERATOR_ROLES", "operator");
-        assertThat(SpringBootService.secretsOf(ServerKind.CONSOLE, logins))
+        assertThat(SpringBootService.secretsOf(ServerKind.CONSOLE, logins, CassandraLogins.of(stateDir)))
                 .containsEntry("USERSTREAM_CONSOLE_SERVICESLOGIN_USERNAME", "reader")
                 .containsEntry("USERSTREAM_CONSOLE_SERVICESLOGIN_PASSWORD", logins.reader().password());
+        CassandraLogins cassandra = CassandraLogins.of(stateDir);
+        assertThat(SpringBootService.secretsOf(ServerKind.STORE, logins, cassandra))
+                .containsEntry("SPRING_CASSANDRA_USERNAME", "user_store")
+                .containsEntry("SPRING_CASSANDRA_PASSWORD", cassandra.userStore().password());
+        assertThat(SpringBootService.secretsOf(ServerKind.CONSOLE, logins, cassandra)).doesNotContainKey("SPRING_CASSANDRA_PASSWORD");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir.resolve(CassandraLogins.FILE)))).isEqualTo("rw-------");
+        assertThat(CassandraLogins.of(stateDir).admin()).isEqualTo(cassandra.admin());
         assertThat(new ApiLogin("reader", "pw").basicAuthorization()).isEqualTo("Basic cmVhZGVyOnB3");
         assertThat(new ApiLogin("reader", "pw")).hasToString("reader / pw");
     }

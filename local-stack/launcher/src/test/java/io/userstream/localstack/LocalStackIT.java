@@ -97,6 +97,7 @@ class LocalStackIT {
         try (CqlSession session = CqlSession.builder()
                 .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
                 .withLocalDatacenter(stack.cassandraLocalDatacenter())
+                .withAuthCredentials(stack.cassandraLogins().userStore().username(), stack.cassandraLogins().userStore().password())
                 // Schema changes wait for agreement; the 2 s default is short on a busy 2-core machine.
                 .withConfigLoader(DriverConfigLoader.programmaticBuilder()
                         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))

@@ -238,6 +238,8 @@ public final class ThroughputBenchmark {
                 "--logging.level.root=WARN"));
         // The stack's API users: the service refuses to start without a way for callers to authenticate.
         stack.apiLogins().springProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
+        // The store's Cassandra role (a benchmark's own JVM: these arguments are not another process's command line).
+        stack.cassandraLogins().storeSpringProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(UserStoreServiceApplication.class)
                 .run(arguments.toArray(String[]::new))) {
             start = System.nanoTime();
@@ -298,6 +300,7 @@ public final class ThroughputBenchmark {
         return CqlSession.builder()
                 .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
                 .withLocalDatacenter(stack.cassandraLocalDatacenter())
+                .withAuthCredentials(stack.cassandraLogins().userStore().username(), stack.cassandraLogins().userStore().password())
                 .withConfigLoader(DriverConfigLoader.programmaticBuilder()
                         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5))
                         .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ZERO)

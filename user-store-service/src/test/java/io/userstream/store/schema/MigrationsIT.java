@@ -33,6 +33,20 @@ class MigrationsIT {
         assertThat(shipped.apply(session, "userstream_it", REPLICATION, Duration.ofSeconds(60))).isEmpty();
     }
 
+    /**
+     * The service's session is its own Cassandra role (user_store, from @LocalServers), which owns the keyspace it
+     * created and may do nothing a superuser could: manage roles, read credentials.
+     */
+    @Test
+    void theServiceConnectsAsItsOwnRoleThatCannotManageRolesOrReadCredentials() {
+        assertThat(session.getContext().getConfig().getDefaultProfile()
+                .getString(com.datastax.oss.driver.api.core.config.DefaultDriverOption.AUTH_PROVIDER_USER_NAME)).isEqualTo("user_store");
+        assertThatThrownBy(() -> session.execute("CREATE ROLE intruder WITH PASSWORD = 'x' AND LOGIN = true"))
+                .isInstanceOf(com.datastax.oss.driver.api.core.servererrors.UnauthorizedException.class);
+        assertThatThrownBy(() -> session.execute("SELECT role, salted_hash FROM system_auth.roles"))
+                .isInstanceOf(com.datastax.oss.driver.api.core.servererrors.UnauthorizedException.class);
+    }
+
     @Test
     void editedAppliedMigrationStopsStartUp() {
         List<CqlMigration> edited = new ArrayList<>(shipped.all());

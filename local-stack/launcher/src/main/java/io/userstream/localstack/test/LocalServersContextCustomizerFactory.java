@@ -40,6 +40,9 @@ final class LocalServersContextCustomizerFactory implements ContextCustomizerFac
             properties.putAll(stack.springCredentials(kinds));
             // The stack's API users, so a service under test accepts the logins its tests call it with.
             properties.putAll(stack.apiLogins().springProperties());
+            if (kinds.contains(ServerKind.CASSANDRA)) {
+                properties.putAll(stack.cassandraLogins().storeSpringProperties());
+            }
             return properties;
         }
     }
