@@ -1,6 +1,6 @@
 package io.userstream.ingest.api;
 
-import io.userstream.ingest.ApiClients;
+import io.userstream.localstack.ApiLogins;
 import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.test.LocalServers;
@@ -68,16 +68,11 @@ class AccessIT implements SecuredApiContract {
     @Autowired
     WebTestClient anonymous;
 
-    WebTestClient reader;
-    WebTestClient operator;
-    WebTestClient wrongPassword;
+    ApiLogins logins;
 
     @BeforeEach
-    void logIn(LocalStack stack) {
-        reader = ApiClients.as(anonymous, stack.apiLogins().reader());
-        operator = ApiClients.as(anonymous, stack.apiLogins().operator());
-        wrongPassword = anonymous.mutate()
-                .defaultHeaders(headers -> headers.setBasicAuth(stack.apiLogins().operator().username(), "not-the-password")).build();
+    void logins(LocalStack stack) {
+        logins = stack.apiLogins();
     }
 
     @Override
@@ -86,24 +81,19 @@ class AccessIT implements SecuredApiContract {
     }
 
     @Override
-    public WebTestClient reader() {
-        return reader;
+    public Credentials readerLogin() {
+        return new Credentials(logins.reader().username(), logins.reader().password());
     }
 
     @Override
-    public WebTestClient operator() {
-        return operator;
-    }
-
-    @Override
-    public WebTestClient wrongPassword() {
-        return wrongPassword;
+    public Credentials operatorLogin() {
+        return new Credentials(logins.operator().username(), logins.operator().password());
     }
 
     /** A run's failed users are the operator's, whatever the method. */
     @Test
     void aRunsFailuresNeedAnOperatorWhateverTheMethod() {
-        reader.method(HttpMethod.HEAD).uri("/api/v1/ingestions/{id}/failures", UNKNOWN).exchange().expectStatus().isForbidden();
+        reader().method(HttpMethod.HEAD).uri("/api/v1/ingestions/{id}/failures", UNKNOWN).exchange().expectStatus().isForbidden();
     }
 
     @Test

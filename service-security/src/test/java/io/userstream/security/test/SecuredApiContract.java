@@ -32,14 +32,35 @@ public interface SecuredApiContract {
     /** A detail of one health component that a logged-in caller sees, e.g. {@code db.details.database}. */
     String healthDetail();
 
+    /** The client of the service under test, sending no credentials. */
     WebTestClient anonymous();
 
-    WebTestClient reader();
+    /** A user with role reader only. */
+    Credentials readerLogin();
 
-    WebTestClient operator();
+    /** A user with role operator only. */
+    Credentials operatorLogin();
+
+    /** An HTTP Basic login. */
+    record Credentials(String username, String password) {
+    }
+
+    default WebTestClient reader() {
+        return as(readerLogin().username(), readerLogin().password());
+    }
+
+    default WebTestClient operator() {
+        return as(operatorLogin().username(), operatorLogin().password());
+    }
 
     /** The operator's user name with a wrong password. */
-    WebTestClient wrongPassword();
+    default WebTestClient wrongPassword() {
+        return as(operatorLogin().username(), "not-the-password");
+    }
+
+    private WebTestClient as(String username, String password) {
+        return anonymous().mutate().defaultHeaders(headers -> headers.setBasicAuth(username, password)).build();
+    }
 
     default Stream<SecuredEndpoint> operatorEndpoints() {
         return endpoints().filter(endpoint -> endpoint.role() == Role.OPERATOR);

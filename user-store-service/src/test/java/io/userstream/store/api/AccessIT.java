@@ -2,11 +2,11 @@ package io.userstream.store.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.userstream.localstack.ApiLogins;
 import io.userstream.localstack.LocalStack;
 import io.userstream.security.Role;
 import io.userstream.security.test.SecuredApiContract;
 import io.userstream.security.test.SecuredEndpoint;
-import io.userstream.store.ApiClients;
 import io.userstream.store.StoreIntegrationTest;
 import java.util.List;
 import java.util.UUID;
@@ -67,16 +67,11 @@ class AccessIT implements SecuredApiContract {
     @Autowired
     WebTestClient anonymous;
 
-    WebTestClient reader;
-    WebTestClient operator;
-    WebTestClient wrongPassword;
+    ApiLogins logins;
 
     @BeforeEach
-    void logIn(LocalStack stack) {
-        reader = ApiClients.as(anonymous, stack.apiLogins().reader());
-        operator = ApiClients.as(anonymous, stack.apiLogins().operator());
-        wrongPassword = anonymous.mutate()
-                .defaultHeaders(headers -> headers.setBasicAuth(stack.apiLogins().operator().username(), "not-the-password")).build();
+    void logins(LocalStack stack) {
+        logins = stack.apiLogins();
     }
 
     @Override
@@ -85,25 +80,20 @@ class AccessIT implements SecuredApiContract {
     }
 
     @Override
-    public WebTestClient reader() {
-        return reader;
+    public Credentials readerLogin() {
+        return new Credentials(logins.reader().username(), logins.reader().password());
     }
 
     @Override
-    public WebTestClient operator() {
-        return operator;
-    }
-
-    @Override
-    public WebTestClient wrongPassword() {
-        return wrongPassword;
+    public Credentials operatorLogin() {
+        return new Credentials(logins.operator().username(), logins.operator().password());
     }
 
     /** A run's dead letters are the operator's, whatever the method. */
     @Test
     void aRunsDeadLettersNeedAnOperatorWhateverTheMethod() {
-        reader.method(HttpMethod.HEAD).uri("/api/v1/ingestions/{runId}/dead-letters", UNKNOWN).exchange().expectStatus().isForbidden();
-        reader.get().uri("/api/v1/ingestions/{runId}/dead-letters/more", UNKNOWN).exchange().expectStatus().isForbidden();
+        reader().method(HttpMethod.HEAD).uri("/api/v1/ingestions/{runId}/dead-letters", UNKNOWN).exchange().expectStatus().isForbidden();
+        reader().get().uri("/api/v1/ingestions/{runId}/dead-letters/more", UNKNOWN).exchange().expectStatus().isForbidden();
     }
 
     /** The erasure is the operator's: a reader is refused before anything is erased, an operator gets the 204. */
@@ -111,10 +101,10 @@ class AccessIT implements SecuredApiContract {
     void erasingAPersonNeedsAnOperator() {
         UUID nobody = UUID.randomUUID();
         anonymous.delete().uri("/api/v1/users/{id}", nobody).exchange().expectStatus().isUnauthorized();
-        reader.delete().uri("/api/v1/users/{id}", nobody).exchange()
+        reader().delete().uri("/api/v1/users/{id}", nobody).exchange()
                 .expectStatus().isForbidden()
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
-        operator.delete().uri("/api/v1/users/{id}", nobody).exchange().expectStatus().isNoContent();
+        operator().delete().uri("/api/v1/users/{id}", nobody).exchange().expectStatus().isNoContent();
     }
 
     @Test
