@@ -34,13 +34,24 @@ final class ComposeFile {
     private static final Set<String> WAIT_CONDITIONS = Set.of("service_healthy", "service_completed_successfully");
     private static final String[] KAFKA_IMAGES = {"confluentinc/cp-kafka", "confluentinc/cp-server"};
 
+    /** cp-kafka's environment variables that configure the JVM or the image, not the broker. */
+    private static final Set<String> KAFKA_IMAGE_VARIABLES = Set.of("KAFKA_VERSION", "KAFKA_HEAP_OPTS", "KAFKA_LOG4J_OPTS",
+            "KAFKA_OPTS", "KAFKA_JMX_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_GC_LOG_OPTS", "KAFKA_LOG4J_ROOT_LOGLEVEL",
+            "KAFKA_LOG4J_LOGGERS", "KAFKA_TOOLS_LOG4J_LOGLEVEL");
+    private static final Pattern SINGLE_UNDERSCORE = Pattern.compile("[^_]_[^_]");
+    private static final Pattern SCRAM_LOGIN = Pattern.compile(
+            "org\\.apache\\.kafka\\.common\\.security\\.scram\\.ScramLoginModule required username=\"([^\"]*)\" password=\"([^\"]*)\";");
+
     private final Path root;
     private final Map<String, Map<String, Object>> services;
+    private final Map<String, Map<String, Object>> rawServices;
     private final Set<String> declaredVolumes;
 
-    private ComposeFile(Path root, Map<String, Map<String, Object>> services, Set<String> declaredVolumes) {
+    private ComposeFile(Path root, Map<String, Map<String, Object>> services, Map<String, Map<String, Object>> rawServices,
+                        Set<String> declaredVolumes) {
         this.root = root;
         this.services = services;
+        this.rawServices = rawServices;
         this.declaredVolumes = declaredVolumes;
     }
 
@@ -50,17 +61,20 @@ final class ComposeFile {
         Map<String, String> variables = readEnvFile(root.resolve(".env.example"));
         Object file = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(root.resolve("docker-compose.yml")));
         assertThat(file).as("docker-compose.yml is a YAML mapping").isInstanceOf(Map.class);
-        Object services = interpolate(((Map<String, Object>) file).get("services"), variables);
+        Object raw = ((Map<String, Object>) file).get("services");
+        Object services = interpolate(raw, variables);
         assertThat(services).as("docker-compose.yml has services").isInstanceOf(Map.class);
         Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
         ((Map<String, Object>) services).forEach((name, service) -> {
             assertThat(service).as("service %s is a mapping", name).isInstanceOf(Map.class);
             byName.put(name, (Map<String, Object>) service);
         });
+        Map<String, Map<String, Object>> rawByName = new LinkedHashMap<>();
+        ((Map<String, Object>) raw).forEach((name, service) -> rawByName.put(name, (Map<String, Object>) service));
         Set<String> volumes = ((Map<String, Object>) file).get("volumes") instanceof Map<?, ?> declared
                 ? declared.keySet().stream().map(String::valueOf).collect(Collectors.toSet())
                 : Set.of();
-        return new ComposeFile(root, byName, volumes);
+        return new ComposeFile(root, byName, rawByName, volumes);
     }
 
     /** KEY=VALUE lines, as in a .env file (comments and blank lines skipped, quotes removed). */
@@ -145,7 +159,16 @@ final class ComposeFile {
 
     /** The environment, in its list (KEY=VALUE) or mapping form, values as strings. */
     Map<String, String> environment(String name) {
-        Object environment = service(name).get("environment");
+        return environment(service(name).get("environment"));
+    }
+
+    /** The environment as written in the file, before interpolation: "${POSTGRES_PASSWORD:?...}", not its value. */
+    Map<String, String> rawEnvironment(String name) {
+        service(name);
+        return environment(rawServices.get(name).get("environment"));
+    }
+
+    private static Map<String, String> environment(Object environment) {
         Map<String, String> result = new LinkedHashMap<>();
         if (environment instanceof Map<?, ?> map) {
             map.forEach((key, value) -> result.put(key.toString(), value == null ? "" : value.toString()));
@@ -156,6 +179,31 @@ final class ComposeFile {
             }
         }
         return result;
+    }
+
+    /** The command, in its list or string form, as a list of words (empty when the service sets none). */
+    List<String> command(String name) {
+        Object command = service(name).get("command");
+        if (command instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        return command == null ? List.of() : List.of(command.toString().trim().split("\\s+"));
+    }
+
+    /**
+     * The script of the checkout a service runs as its entrypoint, ["sh", "/in/the/container.sh"], by the bind mount
+     * that puts it there.
+     */
+    Path entrypointScript(String name) {
+        Object entrypoint = service(name).get("entrypoint");
+        assertThat(entrypoint).as("entrypoint of %s", name).isInstanceOf(List.class);
+        List<?> words = (List<?>) entrypoint;
+        assertThat(words).as("entrypoint of %s", name).hasSize(2).first().hasToString("sh");
+        String target = words.get(1).toString();
+        String source = mounts(name).entrySet().stream().filter(mount -> mount.getValue().equals(target))
+                .map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " mounts nothing at " + target));
+        return root.resolve(source).normalize();
     }
 
     /** The bind mounts and volumes of a service as source → target, short ("./a:/b:ro") or long syntax. */
@@ -263,9 +311,60 @@ final class ComposeFile {
         return servicesOfImage("cassandra").stream().filter(name -> !oneShotJobs().contains(name)).toList();
     }
 
-    /** The Kafka brokers of the file. */
+    /** The Kafka brokers of the file: services of a Kafka image that are not one-shot jobs (kafka-init is a client). */
     List<String> brokers() {
-        return servicesOfImage(KAFKA_IMAGES);
+        return servicesOfImage(KAFKA_IMAGES).stream().filter(name -> !oneShotJobs().contains(name)).toList();
+    }
+
+    /** The one-shot jobs of a Kafka image: clients of the brokers, such as kafka-init. */
+    List<String> kafkaJobs() {
+        return servicesOfImage(KAFKA_IMAGES).stream().filter(oneShotJobs()::contains).toList();
+    }
+
+    /**
+     * The broker settings a Kafka service's environment makes, as cp-kafka's start script renders them (its ub
+     * render-template): every KAFKA_* variable but the JVM's, the prefix dropped, lower case, _ to ., __ to _ and
+     * ___ to -. KAFKA_LISTENER_NAME_HOST_SCRAM___SHA___256_SASL_JAAS_CONFIG is listener.name.host.scram-sha-256.sasl.jaas.config.
+     */
+    Map<String, String> brokerSettings(String broker) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        environment(broker).forEach((variable, value) -> {
+            if (variable.startsWith("KAFKA_") && !KAFKA_IMAGE_VARIABLES.contains(variable)) {
+                settings.put(brokerSettingName(variable.substring("KAFKA_".length())), value);
+            }
+        });
+        return settings;
+    }
+
+    /** ub's ConvertKey: single underscores (between two other characters) to dots, then ___ to -, then __ to _. */
+    static String brokerSettingName(String variable) {
+        String dotted = SINGLE_UNDERSCORE.matcher(variable).replaceAll(match -> Matcher.quoteReplacement(match.group().replace('_', '.')));
+        return dotted.replace("___", "-").replace("__", "_").toLowerCase(Locale.ROOT);
+    }
+
+    /** A Kafka client's SCRAM login in one environment variable of the file: who, as which principal, with which password. */
+    record ScramLogin(String service, String variable, String principal, String password) {
+
+        /** The login of a whole sasl.jaas.config value; null when it is no SCRAM login. */
+        static ScramLogin parse(String service, String variable, String jaasConfig) {
+            Matcher login = SCRAM_LOGIN.matcher(jaasConfig == null ? "" : jaasConfig);
+            return login.matches() ? new ScramLogin(service, variable, login.group(1), login.group(2)) : null;
+        }
+    }
+
+    /** Every sasl.jaas.config of the file that logs in with SCRAM (the services', the registry's, Control Center's). */
+    List<ScramLogin> scramLogins() {
+        List<ScramLogin> logins = new ArrayList<>();
+        services.keySet().forEach(name -> environment(name).forEach((variable, value) -> {
+            ScramLogin login = ScramLogin.parse(name, variable, value);
+            if (login != null) {
+                logins.add(login);
+            } else {
+                assertThat(value).as("%s: %s is a whole SCRAM login (ScramLoginModule required username=\"...\" password=\"...\";)",
+                        name, variable).doesNotContain("ScramLoginModule required username");
+            }
+        }));
+        return logins;
     }
 
     int brokerCount() {
@@ -358,15 +457,24 @@ final class ComposeFile {
         return listeners;
     }
 
-    /** Every address is a broker of this file, by its service name and a PLAINTEXT listener it advertises. */
-    void assertKafkaBootstrap(String bootstrapServers, String who) {
-        assertThat(bootstrapServers).as("%s: spring.kafka.bootstrap-servers", who).isNotBlank();
+    /**
+     * Every address is a broker of this file, by its service name and a listener it advertises, whose security
+     * protocol is the client's (a SASL one: no listener of the file is open); a protocol written before the address
+     * (SASL_PLAINTEXT://kafka:29092, as the schema registry takes it) is that one too.
+     */
+    void assertKafkaBootstrap(String bootstrapServers, String securityProtocol, String who) {
+        assertThat(bootstrapServers).as("%s: bootstrap servers", who).isNotBlank();
+        assertThat(securityProtocol).as("%s: security protocol", who).startsWith("SASL_");
         Map<String, String> listeners = advertisedKafkaListeners();
         for (String address : bootstrapServers.split(",")) {
+            Matcher protocol = Pattern.compile("^([A-Za-z_]+)://").matcher(address.strip());
+            if (protocol.find()) {
+                assertThat(protocol.group(1)).as("%s: protocol of %s", who, address).isEqualTo(securityProtocol);
+            }
             String hostPort = address.strip().replaceFirst("^[A-Za-z_]+://", "");
             assertThat(listeners).as("%s: bootstrap address %s is a listener a Kafka service of the file advertises", who, hostPort)
                     .containsKey(hostPort);
-            assertThat(listeners.get(hostPort)).as("%s: protocol of %s", who, hostPort).isEqualTo("PLAINTEXT");
+            assertThat(listeners.get(hostPort)).as("%s: protocol of the listener %s", who, hostPort).isEqualTo(securityProtocol);
             assertThat(services).as("%s: %s is reached by its service name", who, hostPort).containsKey(hostPort.split(":")[0]);
         }
     }

@@ -8,9 +8,14 @@ import io.userstream.localstack.ServerKind;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -19,6 +24,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -93,7 +99,8 @@ class ComposeFileTest {
     @MethodSource("services")
     void reachesKafkaAndTheSchemaRegistryByTheirServiceNames(ServerKind service) {
         ServiceConfiguration configuration = configurations.get(service);
-        compose.assertKafkaBootstrap(configuration.property("spring.kafka.bootstrap-servers"), configuration.name());
+        compose.assertKafkaBootstrap(configuration.property("spring.kafka.bootstrap-servers"),
+                configuration.property("spring.kafka.security.protocol"), configuration.name());
         compose.assertSchemaRegistryUrl(configuration.property("spring.kafka.properties.schema.registry.url"), configuration.name());
     }
 
@@ -244,8 +251,8 @@ class ComposeFileTest {
     }
 
     /**
-     * With .env.example's values, every published port listens on the loopback address only: Kafka, Cassandra and the
-     * registry do not ask for credentials, and a stack started on a cloud VM must not be open to the internet.
+     * With .env.example's values, every published port listens on the loopback address only: the registry asks for
+     * no credentials, Kafka's travel unencrypted, and a stack started on a cloud VM must not be open to the internet.
      */
     @Test
     void everyPublishedPortBindsToLoopbackUnlessToldOtherwise() throws IOException {
@@ -326,6 +333,294 @@ class ComposeFileTest {
             assertThat(Integer.parseInt(env.getOrDefault("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "2")))
                     .as("%s: transaction log min ISR", broker).isBetween(1, replicas);
         }
+    }
+
+    // --- Kafka: logins and ACLs -------------------------------------------------------------------------------
+
+    /**
+     * What each principal may do, as docs/security.md states it (local mode's KafkaAcls grants the services the same):
+     * principal, resource type, pattern type, name, operations. Everything else is refused.
+     */
+    private static final List<String> CONTRACTED_ACLS = List.of(
+            "ingest-service      TOPIC             LITERAL   users_created             CREATE DESCRIBE DESCRIBE_CONFIGS ALTER WRITE",
+
+            "stream-processor    TOPIC             LITERAL   users_created             CREATE DESCRIBE DESCRIBE_CONFIGS ALTER READ",
+            "stream-processor    TOPIC             LITERAL   users_processed           CREATE DESCRIBE DESCRIBE_CONFIGS ALTER WRITE",
+            "stream-processor    TOPIC             LITERAL   user_stats                CREATE DESCRIBE DESCRIBE_CONFIGS ALTER WRITE",
+            "stream-processor    TOPIC             LITERAL   users_dlq                 CREATE DESCRIBE DESCRIBE_CONFIGS ALTER WRITE",
+            "stream-processor    TOPIC             PREFIXED  stream-processor-         ALL",
+            "stream-processor    GROUP             LITERAL   stream-processor          READ DESCRIBE",
+            "stream-processor    TRANSACTIONAL_ID  PREFIXED  stream-processor          WRITE DESCRIBE",
+
+            "user-store-service  TOPIC             LITERAL   users_processed           CREATE DESCRIBE DESCRIBE_CONFIGS ALTER READ",
+            "user-store-service  TOPIC             LITERAL   user_stats                CREATE DESCRIBE DESCRIBE_CONFIGS ALTER READ",
+            "user-store-service  TOPIC             LITERAL   users_dlq                 CREATE DESCRIBE DESCRIBE_CONFIGS ALTER READ WRITE",
+            "user-store-service  GROUP             PREFIXED  user-store-service        READ DESCRIBE",
+
+            "console             TOPIC             LITERAL   users_created             READ DESCRIBE WRITE",
+            "console             TOPIC             LITERAL   users_processed           READ DESCRIBE",
+            "console             TOPIC             LITERAL   user_stats                READ DESCRIBE",
+            "console             TOPIC             LITERAL   users_dlq                 READ DESCRIBE",
+            "console             TOPIC             LITERAL   users_redrive_audit       CREATE DESCRIBE DESCRIBE_CONFIGS READ WRITE",
+            "console             TRANSACTIONAL_ID  PREFIXED  console-redrive-          WRITE DESCRIBE",
+            "console             GROUP             LITERAL   stream-processor          DESCRIBE",
+            "console             GROUP             PREFIXED  user-store-service        DESCRIBE",
+
+            "schema-registry     TOPIC             LITERAL   _schemas                  ALL",
+            "schema-registry     GROUP             PREFIXED  schema-registry           READ DESCRIBE",
+
+            "control-center      CLUSTER           LITERAL   kafka-cluster             DESCRIBE DESCRIBE_CONFIGS",
+            "control-center      TOPIC             LITERAL   *                         DESCRIBE DESCRIBE_CONFIGS READ",
+            "control-center      GROUP             LITERAL   *                         DESCRIBE",
+            "control-center      TOPIC             LITERAL   _confluent-command        CREATE DESCRIBE DESCRIBE_CONFIGS READ WRITE",
+            "control-center      TOPIC             PREFIXED  _confluent-controlcenter  CREATE DESCRIBE DESCRIBE_CONFIGS READ WRITE",
+            "control-center      TOPIC             LITERAL   _confluent-monitoring     CREATE DESCRIBE DESCRIBE_CONFIGS READ WRITE",
+            "control-center      GROUP             PREFIXED  _confluent-controlcenter  READ DESCRIBE");
+
+    private static final String ADMIN = "admin";
+    private static final Pattern PLAIN_SERVER_LOGIN =
+            Pattern.compile("org\\.apache\\.kafka\\.common\\.security\\.plain\\.PlainLoginModule required((?: \\w+=\"[^\"]*\")+);");
+    private static final Pattern JAAS_OPTION = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+    /**
+     * Every listener of every broker asks for a login (a SASL protocol; none maps to PLAINTEXT): the controller's with
+     * PLAIN only, the clients' with SCRAM-SHA-256 and PLAIN. PLAIN knows admin alone; the SCRAM users live in the
+     * cluster's metadata (kafka-init). The broker logs in to itself and its controller as admin, and authorizes every
+     * request by ACLs: admin is the only super user, and what no ACL allows is refused.
+     */
+    @Test
+    void everyKafkaListenerAsksForALoginAndTheBrokerAuthorizesByAcls() {
+        assertThat(compose.brokers()).isNotEmpty();
+        for (String broker : compose.brokers()) {
+            Map<String, String> settings = compose.brokerSettings(broker);
+            Map<String, String> protocols = new LinkedHashMap<>();
+            for (String entry : settings.getOrDefault("listener.security.protocol.map", "").split(",")) {
+                String[] pair = entry.strip().split(":", 2);
+                assertThat(pair).as("%s: listener.security.protocol.map entry %s", broker, entry).hasSize(2);
+                protocols.put(pair[0], pair[1]);
+            }
+            assertThat(protocols).as("%s: listener.security.protocol.map", broker).isNotEmpty()
+                    .allSatisfy((listener, protocol) -> assertThat(protocol).as("%s: protocol of listener %s", broker, listener)
+                            .isIn("SASL_PLAINTEXT", "SASL_SSL"));
+            List<String> listeners = Arrays.stream(settings.get("listeners").split(",")).map(l -> l.strip().split("://")[0]).toList();
+            // A listener the map does not name is the protocol of its name: PLAINTEXT://... would be open.
+            assertThat(protocols).as("%s: listener.security.protocol.map names every listener", broker).containsKeys(listeners.toArray(String[]::new));
+            String controller = settings.get("controller.listener.names");
+            assertThat(listeners).as("%s: listeners", broker).contains(controller, settings.get("inter.broker.listener.name"));
+
+            Set<String> adminPasswords = new HashSet<>();
+            for (String listener : listeners) {
+                String prefix = "listener.name." + listener.toLowerCase(Locale.ROOT) + ".";
+                List<String> mechanisms = List.of(settings.getOrDefault(prefix + "sasl.enabled.mechanisms", "").split(","));
+                if (listener.equals(controller)) {
+                    assertThat(mechanisms).as("%s: %ssasl.enabled.mechanisms", broker, prefix).containsExactly("PLAIN");
+                } else {
+                    assertThat(mechanisms).as("%s: %ssasl.enabled.mechanisms", broker, prefix).containsExactlyInAnyOrder("SCRAM-SHA-256", "PLAIN");
+                    assertThat(settings).as("%s: SCRAM on %s, its users in the metadata", broker, listener)
+                            .containsEntry(prefix + "scram-sha-256.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+                }
+                Map<String, String> plain = plainServerLogin(settings.get(prefix + "plain.sasl.jaas.config"), broker + ": " + prefix + "plain.sasl.jaas.config");
+                assertThat(plain).as("%s: %splain.sasl.jaas.config: the broker's own login as admin, and admin the only PLAIN user", broker, prefix)
+                        .containsOnlyKeys("username", "password", "user_" + ADMIN)
+                        .containsEntry("username", ADMIN);
+                assertThat(plain.get("password")).as("%s: admin's password on %s", broker, listener).isNotBlank().isEqualTo(plain.get("user_" + ADMIN));
+                adminPasswords.add(plain.get("password"));
+            }
+            assertThat(adminPasswords).as("%s: admin's password, the same on every listener", broker).hasSize(1);
+            assertThat(settings).as("%s: broker settings", broker)
+                    .containsEntry("sasl.mechanism.inter.broker.protocol", "PLAIN")
+                    .containsEntry("sasl.mechanism.controller.protocol", "PLAIN")
+                    .containsEntry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                    .containsEntry("super.users", "User:" + ADMIN)
+                    .containsEntry("allow.everyone.if.no.acl.found", "false");
+        }
+    }
+
+    /**
+     * The broker's healthcheck logs in as admin, from a client file the entrypoint writes from the environment (the
+     * password on no command line), with the admin password of the broker's listeners.
+     */
+    @Test
+    void theBrokersHealthcheckLogsInAsAdminFromAFile() throws IOException {
+        for (String broker : compose.brokers()) {
+            Matcher config = Pattern.compile("--command-config (\\S+)").matcher(compose.healthcheck(broker));
+            assertThat(config.find()).as("%s: the healthcheck logs in (--command-config): %s", broker, compose.healthcheck(broker)).isTrue();
+            Path entrypoint = compose.entrypointScript(broker);
+            assertThat(entrypoint).as("%s's entrypoint", broker).content()
+                    .contains("config=" + config.group(1), "'security.protocol=SASL_PLAINTEXT'", "'sasl.mechanism=PLAIN'",
+                            "PlainLoginModule required username=\\\"" + ADMIN + "\\\" password=\\\"${USERSTREAM_KAFKA_ADMIN_PASSWORD:?}\\\";",
+                            "umask 077", "exec /etc/confluent/docker/run");
+            String password = compose.environment(broker).get("USERSTREAM_KAFKA_ADMIN_PASSWORD");
+            assertThat(password).as("%s: USERSTREAM_KAFKA_ADMIN_PASSWORD is admin's password", broker)
+                    .isEqualTo(plainServerLogin(compose.brokerSettings(broker).get("listener.name.controller.plain.sasl.jaas.config"), broker).get("password"));
+            assertThat(compose.healthcheck(broker)).as("%s: healthcheck", broker).doesNotContain(password);
+        }
+    }
+
+    /** Each service logs in to Kafka with SCRAM-SHA-256 as a principal of its own, named as the service. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("services")
+    void logsInToKafkaAsItsOwnPrincipal(ServerKind service) {
+        ServiceConfiguration configuration = configurations.get(service);
+        assertThat(configuration.property("spring.kafka.security.protocol")).as("%s: spring.kafka.security.protocol", configuration.name())
+                .isEqualTo("SASL_PLAINTEXT");
+        assertThat(configuration.property("spring.kafka.properties.sasl.mechanism")).as("%s: spring.kafka.properties.sasl.mechanism", configuration.name())
+                .isEqualTo("SCRAM-SHA-256");
+        ComposeFile.ScramLogin login = ComposeFile.ScramLogin.parse(configuration.name(), "spring.kafka.properties.sasl.jaas.config",
+                configuration.property("spring.kafka.properties.sasl.jaas.config"));
+        assertThat(login).as("%s: spring.kafka.properties.sasl.jaas.config is a SCRAM login", configuration.name()).isNotNull();
+        assertThat(login.principal()).as("%s: its principal", configuration.name()).isEqualTo(configuration.name());
+        assertThat(login.password()).as("%s: its Kafka password", configuration.name()).isNotBlank();
+    }
+
+    /**
+     * The schema registry keeps its schemas in Kafka and Control Center reads Kafka: each logs in as a SCRAM principal
+     * named as its service, on a SASL listener of the file.
+     */
+    @Test
+    void theRegistryAndControlCenterLogInToKafkaAsTheirOwnPrincipals() {
+        Map<String, String> prefixes = Map.of(
+                "confluentinc/cp-schema-registry", "SCHEMA_REGISTRY_KAFKASTORE_",
+                "confluentinc/cp-enterprise-control-center-next-gen", "CONTROL_CENTER_STREAMS_");
+        prefixes.forEach((image, prefix) -> {
+            assertThat(compose.servicesOfImage(image)).as("services of %s", image).isNotEmpty();
+            for (String service : compose.servicesOfImage(image)) {
+                Map<String, String> env = compose.environment(service);
+                assertThat(env).as("%s: environment", service)
+                        .containsEntry(prefix + "SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+                        .containsEntry(prefix + "SASL_MECHANISM", "SCRAM-SHA-256");
+                ComposeFile.ScramLogin login = ComposeFile.ScramLogin.parse(service, prefix + "SASL_JAAS_CONFIG", env.get(prefix + "SASL_JAAS_CONFIG"));
+                assertThat(login).as("%s: %sSASL_JAAS_CONFIG is a SCRAM login", service, prefix).isNotNull();
+                assertThat(login.principal()).as("%s: its principal", service).isEqualTo(service);
+                String bootstrap = env.getOrDefault("SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS", env.get("CONTROL_CENTER_BOOTSTRAP_SERVERS"));
+                compose.assertKafkaBootstrap(bootstrap, "SASL_PLAINTEXT", service);
+            }
+        });
+    }
+
+    /**
+     * kafka-init, a one-shot job after the brokers are healthy, creates a SCRAM user for every principal a client of
+     * the file logs in as, with that client's password, and for no other; every such client waits for it. No two
+     * services share a principal.
+     */
+    @Test
+    void kafkaInitCreatesThePrincipalEveryClientLogsInAsWithItsPassword() throws IOException {
+        String init = kafkaInit();
+        assertThat(compose.service(init).get("restart")).as("%s: restart", init).isEqualTo("no");
+        for (String broker : compose.brokers()) {
+            assertThat(compose.dependsOn(init)).as("%s waits for %s", init, broker).containsEntry(broker, "service_healthy");
+        }
+        Map<String, String> users = KafkaInitScript.read(compose.entrypointScript(init)).users();
+        Map<String, String> env = compose.environment(init);
+        List<ComposeFile.ScramLogin> logins = compose.scramLogins();
+        assertThat(logins).as("SCRAM logins in the file").isNotEmpty();
+        Map<String, String> serviceOfPrincipal = new LinkedHashMap<>();
+        for (ComposeFile.ScramLogin login : logins) {
+            if (login.service().equals(init)) {
+                continue;
+            }
+            String other = serviceOfPrincipal.putIfAbsent(login.principal(), login.service());
+            assertThat(other).as("principal %s: %s's alone", login.principal(), login.service()).isIn(null, login.service());
+            assertThat(users).as("%s's users (%s logs in as %s)", init, login.service(), login.principal()).containsKey(login.principal());
+            assertThat(env.get(users.get(login.principal()))).as("%s: %s, %s's password (%s)", init, users.get(login.principal()),
+                    login.principal(), login.variable()).isNotBlank().isEqualTo(login.password());
+            assertThat(compose.dependsOn(login.service())).as("%s waits for %s", login.service(), init)
+                    .containsEntry(init, "service_completed_successfully");
+        }
+        assertThat(users.keySet()).as("%s creates the principals the clients log in as, no other", init)
+                .containsExactlyInAnyOrderElementsOf(serviceOfPrincipal.keySet());
+        String adminPassword = plainServerLogin(compose.brokerSettings(compose.brokers().get(0))
+                .get("listener.name.controller.plain.sasl.jaas.config"), "broker").get("password");
+        assertThat(env.get("KAFKA_ADMIN_PASSWORD")).as("%s logs in as admin with the broker's password", init).isEqualTo(adminPassword);
+        compose.assertKafkaBootstrap(env.get("KAFKA_BOOTSTRAP_SERVERS"), "SASL_PLAINTEXT", init);
+    }
+
+    /** kafka-init's table of ACLs (docker/kafka/kafka-init.sh, where docs/security.md points) is the contract. */
+    @Test
+    void kafkaInitsAclTableIsTheContract() throws IOException {
+        List<KafkaInitScript.Acl> table = KafkaInitScript.read(compose.entrypointScript(kafkaInit())).acls();
+        assertThat(table).as("kafka-init.sh's ACL table").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(contractedAcls());
+    }
+
+    /**
+     * kafka-init, run here with stand-ins for kafka-configs and kafka-acls: as admin, it sets each principal's SCRAM
+     * credentials to its password and adds exactly the contracted ACLs, and no password is ever an argument of a tool
+     * (`ps` would show it); they go in files.
+     */
+    @Test
+    void kafkaInitSetsEveryCredentialAndTheContractedAclsWithNoPasswordOnACommandLine(@TempDir Path work) throws Exception {
+        String init = kafkaInit();
+        KafkaInitScript script = KafkaInitScript.read(compose.entrypointScript(init));
+        Map<String, String> env = withoutPlaceholders(compose.environment(init));
+        Shell run = script.run(env, work);
+        assertThat(run.exitCode()).as("kafka-init's exit code; stderr: %s", run.err()).isZero();
+        KafkaInitScript.Calls calls = script.calls(work);
+
+        assertThat(calls.acls()).as("ACLs kafka-init adds").doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(contractedAcls());
+        Map<String, String> expected = new LinkedHashMap<>();
+        script.users().forEach((principal, variable) -> expected.put(principal, env.get(variable)));
+        assertThat(calls.scramPasswords()).as("SCRAM-SHA-256 passwords kafka-init sets").isEqualTo(expected);
+        String adminConfig = "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\""
+                + env.get("KAFKA_ADMIN_PASSWORD") + "\";\n";
+        assertThat(calls.adminConfigs()).as("the login of every call").isNotEmpty().containsOnly(adminConfig);
+        List<String> passwords = env.entrySet().stream().filter(e -> e.getKey().endsWith("_PASSWORD")).map(Map.Entry::getValue).toList();
+        assertThat(calls.arguments()).as("arguments of the Kafka tools")
+                .allSatisfy(argument -> assertThat(passwords).noneMatch(argument::contains));
+        try (var left = Files.list(work.resolve("tmp"))) {
+            assertThat(left).as("files kafka-init leaves behind (they hold passwords)").isEmpty();
+        }
+    }
+
+    /** With .env.example's placeholders, kafka-init refuses to run, naming them, before it calls any tool. */
+    @Test
+    void kafkaInitRefusesThePlaceholders(@TempDir Path work) throws Exception {
+        String init = kafkaInit();
+        KafkaInitScript script = KafkaInitScript.read(compose.entrypointScript(init));
+        Shell run = script.run(compose.environment(init), work);
+        assertThat(run.exitCode()).as("kafka-init's exit code with .env.example's passwords").isNotZero();
+        assertThat(run.err()).contains("KAFKA_ADMIN_PASSWORD", "placeholder");
+        assertThat(script.calls(work).arguments()).as("tool calls").isEmpty();
+    }
+
+    /** The one-shot job of a Kafka image: kafka-init. */
+    private static String kafkaInit() {
+        assertThat(compose.kafkaJobs()).as("the one-shot job that creates Kafka's principals and ACLs").hasSize(1);
+        return compose.kafkaJobs().get(0);
+    }
+
+    private static List<KafkaInitScript.Acl> contractedAcls() {
+        List<KafkaInitScript.Acl> acls = new ArrayList<>();
+        for (String line : CONTRACTED_ACLS) {
+            String[] words = line.split("\\s+");
+            for (int i = 4; i < words.length; i++) {
+                acls.add(new KafkaInitScript.Acl(words[0], words[1], words[2], words[3], words[i]));
+            }
+        }
+        return acls;
+    }
+
+    /** The options of a broker's PLAIN JAAS configuration (username, password, user_<name>). */
+    private static Map<String, String> plainServerLogin(String jaasConfig, String where) {
+        assertThat(jaasConfig).as(where).isNotNull();
+        Matcher login = PLAIN_SERVER_LOGIN.matcher(jaasConfig);
+        assertThat(login.matches()).as("%s is a PlainLoginModule configuration: %s", where, jaasConfig).isTrue();
+        Map<String, String> options = new LinkedHashMap<>();
+        Matcher option = JAAS_OPTION.matcher(login.group(1));
+        while (option.find()) {
+            assertThat(options.put(option.group(1), option.group(2))).as("%s: %s given once", where, option.group(1)).isNull();
+        }
+        return options;
+    }
+
+    /** The environment with each change-me placeholder of .env.example replaced by a password of its own. */
+    private static Map<String, String> withoutPlaceholders(Map<String, String> environment) {
+        Map<String, String> result = new LinkedHashMap<>(environment);
+        result.replaceAll((variable, value) -> value.startsWith("change-me")
+                ? "Pw-" + variable.toLowerCase(Locale.ROOT).replace('_', '-') + "." + Integer.toHexString(variable.hashCode()) + "~9"
+                : value);
+        return result;
     }
 
     // --- The console -----------------------------------------------------------------------------------------
@@ -410,4 +705,5 @@ class ComposeFileTest {
                     .doesNotContainKey(URI.create(console.property(property)).getHost());
         }
     }
+
 }

@@ -21,10 +21,14 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
@@ -50,6 +54,16 @@ final class ServiceConfiguration {
 
     /** Read by the JVM, not by Spring. */
     private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
+    /**
+     * Spring Boot's maps of settings handed to every Kafka client the application makes (Map&lt;String, String&gt;, so
+     * the configuration metadata names no key): an entry is known when its key is a setting Kafka's producer,
+     * consumer or admin client defines (sasl.jaas.config, say); a misspelt one still fails.
+     */
+    private static final List<String> KAFKA_CLIENT_MAPS = List.of("spring.kafka.properties");
+    private static final Set<String> KAFKA_CLIENT_SETTINGS = Stream.of(ProducerConfig.configNames(),
+                    ConsumerConfig.configNames(), AdminClientConfig.configNames())
+            .flatMap(Set::stream)
+            .collect(Collectors.toUnmodifiableSet());
     private static final String METADATA = "META-INF/spring-configuration-metadata.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -102,20 +116,30 @@ final class ServiceConfiguration {
         return value == null ? fallback : Integer.parseInt(value);
     }
 
-    /** The properties one environment variable sets, by Spring Boot's mapping of system environment names. */
+    /**
+     * The properties one environment variable sets, by Spring Boot's mapping of system environment names: known
+     * properties, and entries of {@link #KAFKA_CLIENT_MAPS} whose key is a setting Kafka's clients define.
+     */
     Set<String> propertiesBoundBy(String variable) {
         ConfigurationPropertySource alone = ConfigurationPropertySource.from(new SystemEnvironmentPropertySource(
                 StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(variable, "x")));
-        return knownProperties.stream()
+        Set<String> bound = knownProperties.stream()
                 .filter(key -> alone.getConfigurationProperty(ConfigurationPropertyName.adapt(key, '.')) != null)
                 .collect(Collectors.toCollection(TreeSet::new));
+        Binder binder = new Binder(alone);
+        for (String map : KAFKA_CLIENT_MAPS) {
+            binder.bind(map, Bindable.mapOf(String.class, String.class)).ifBound(entries -> entries.keySet().stream()
+                    .filter(KAFKA_CLIENT_SETTINGS::contains)
+                    .forEach(key -> bound.add(map + "." + key)));
+        }
+        return bound;
     }
 
     /**
      * Every variable compose gives the service sets a property it has (a key of its application.yml, or one
      * Spring Boot's configuration metadata declares; entries of map properties such as spring.kafka.properties
-     * only as application.yml has them, so a misspelt Kafka setting fails too), and the service then reads
-     * that value.
+     * as application.yml has them or, for spring.kafka.properties, when Kafka's clients define the key, so a
+     * misspelt Kafka setting fails too), and the service then reads that value.
      */
     void assertEnvironmentBinds() {
         assertThat(environment).as("%s: environment in docker-compose.yml", name).isNotEmpty();
