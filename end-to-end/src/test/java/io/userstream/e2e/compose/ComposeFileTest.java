@@ -706,4 +706,77 @@ class ComposeFileTest {
         }
     }
 
+    // --- Secrets ----------------------------------------------------------------------------------------------
+
+    /** The one-shot job that checks every secret of .env before anything else starts. */
+    private static final String SECRETS_CHECK = "secrets-check";
+
+    /**
+     * Every secret .env.example holds a change-me placeholder for is a variable secrets-check looks at (named in its
+     * command, given to it as that very variable, required unless marked optional), and every other service of the
+     * file waits for the check to succeed.
+     */
+    @Test
+    void everySecretOfEnvExampleIsCheckedBeforeAnyServiceStarts() throws IOException {
+        Map<String, String> example = ComposeFile.readEnvFile(compose.root().resolve(".env.example"));
+        List<String> placeholders = example.entrySet().stream().filter(e -> e.getValue().startsWith("change-me")).map(Map.Entry::getKey).toList();
+        assertThat(placeholders).as(".env.example's placeholders").isNotEmpty();
+        assertThat(compose.entrypointScript(SECRETS_CHECK)).as("%s's script", SECRETS_CHECK).hasFileName("secrets-check.sh");
+        assertThat(compose.service(SECRETS_CHECK).get("restart")).as("%s: restart", SECRETS_CHECK).isEqualTo("no");
+
+        List<String> checked = compose.command(SECRETS_CHECK);
+        List<String> names = checked.stream().map(name -> name.replaceFirst("\\?$", "")).toList();
+        assertThat(names).as("variables %s checks", SECRETS_CHECK).doesNotHaveDuplicates().containsAll(placeholders);
+        Map<String, String> raw = compose.rawEnvironment(SECRETS_CHECK);
+        assertThat(raw.keySet()).as("%s's environment: the variables it checks", SECRETS_CHECK).containsExactlyInAnyOrderElementsOf(names);
+        for (String name : checked) {
+            boolean optional = name.endsWith("?");
+            String variable = optional ? name.substring(0, name.length() - 1) : name;
+            assertThat(raw.get(variable)).as("%s: %s is .env's %s, %s", SECRETS_CHECK, variable, variable, optional ? "optional" : "required")
+                    .matches(Pattern.quote("${" + variable + (optional ? ":-" : ":?")) + "[^}]*}");
+            assertThat(example).as(".env.example sets %s", variable).containsKey(variable);
+        }
+        for (String service : compose.serviceNames()) {
+            if (!service.equals(SECRETS_CHECK)) {
+                assertThat(compose.dependsOn(service)).as("%s waits for %s", service, SECRETS_CHECK)
+                        .containsEntry(SECRETS_CHECK, "service_completed_successfully");
+            }
+        }
+    }
+
+    /**
+     * docker/secrets-check.sh, run here as the file runs it: with .env.example's values it fails, naming each
+     * placeholder; once each is replaced it passes; an empty required secret fails, an empty optional one does not.
+     */
+    @Test
+    void theSecretsCheckNamesEveryPlaceholderAndPassesOnceEachIsReplaced(@TempDir Path work) throws Exception {
+        Path script = compose.entrypointScript(SECRETS_CHECK);
+        List<String> arguments = compose.command(SECRETS_CHECK);
+        Map<String, String> env = compose.environment(SECRETS_CHECK);
+        List<String> placeholders = env.entrySet().stream().filter(e -> e.getValue().startsWith("change-me")).map(Map.Entry::getKey).toList();
+
+        Shell asExample = Shell.run(script, env, arguments, work);
+        assertThat(asExample.exitCode()).as("secrets-check with .env.example's values; stderr: %s", asExample.err()).isEqualTo(1);
+        List<String> named = asExample.err().lines().map(line -> line.replaceFirst("^secrets-check: (\\w+) still holds its .env.example placeholder$", "$1"))
+                .filter(line -> !line.startsWith("secrets-check:")).toList();
+        assertThat(named).as("variables named as placeholders").containsExactlyInAnyOrderElementsOf(placeholders);
+        assertThat(asExample.err()).as("the summary").contains("set " + String.join(" ", placeholders) + " in .env");
+        placeholders.forEach(variable -> assertThat(asExample.err() + asExample.out()).doesNotContain(variable + "=" + env.get(variable)));
+
+        Map<String, String> set = withoutPlaceholders(env);
+        Shell allSet = Shell.run(script, set, arguments, work);
+        assertThat(allSet.exitCode()).as("secrets-check with every secret set; stderr: %s", allSet.err()).isZero();
+
+        String required = arguments.stream().filter(name -> !name.endsWith("?")).findFirst().orElseThrow();
+        Map<String, String> oneEmpty = new LinkedHashMap<>(set);
+        oneEmpty.put(required, "");
+        Shell empty = Shell.run(script, oneEmpty, arguments, work);
+        assertThat(empty.exitCode()).as("secrets-check with %s empty", required).isEqualTo(1);
+        assertThat(empty.err()).contains("secrets-check: " + required + " is empty");
+        for (String optional : arguments.stream().filter(name -> name.endsWith("?")).map(name -> name.substring(0, name.length() - 1)).toList()) {
+            Map<String, String> withoutOptional = new LinkedHashMap<>(set);
+            withoutOptional.put(optional, "");
+            assertThat(Shell.run(script, withoutOptional, arguments, work).exitCode()).as("secrets-check with the optional %s empty", optional).isZero();
+        }
+    }
 }
