@@ -7,7 +7,6 @@ import static org.apache.kafka.common.acl.AclOperation.DESCRIBE;
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE_CONFIGS;
 import static org.apache.kafka.common.acl.AclOperation.READ;
 import static org.apache.kafka.common.acl.AclOperation.WRITE;
-import static org.apache.kafka.common.resource.PatternType.LITERAL;
 import static org.apache.kafka.common.resource.PatternType.PREFIXED;
 import static org.apache.kafka.common.resource.ResourceType.GROUP;
 import static org.apache.kafka.common.resource.ResourceType.TOPIC;
@@ -24,8 +23,10 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * What each service's Kafka principal may do: its own topics, consumer groups and transactional ids, with the
- * default topic names (docs/security.md). Everything else is denied ({@code allow.everyone.if.no.acl.found=false}).
+ * What each service's Kafka principal may do: its own topics, consumer groups and transactional ids (docs/security.md).
+ * Everything else is denied ({@code allow.everyone.if.no.acl.found=false}). Topics are granted by prefix, the default
+ * name: {@code users_created} covers {@code users_created_<suffix>} too, which integration tests use to keep their
+ * records apart on a shared broker while each service runs with its own principal.
  * Creating a topic a service declares needs CREATE, DESCRIBE, DESCRIBE_CONFIGS and ALTER (Spring's KafkaAdmin
  * describes it and widens its partitions). Compose grants the same in docker/kafka/kafka-init.sh.
  */
@@ -62,19 +63,19 @@ final class KafkaAcls {
         for (String input : List.of(USERS_PROCESSED, USER_STATS, USERS_DLQ)) {
             declares(bindings, store, input, READ);
         }
-        grant(bindings, store, TOPIC, USERS_DLQ, LITERAL, WRITE); // what it cannot decode or store goes there
+        grant(bindings, store, TOPIC, USERS_DLQ, PREFIXED, WRITE); // what it cannot decode or store goes there
         grant(bindings, store, GROUP, "user-store-service", PREFIXED, READ, DESCRIBE);
 
         // The console reads every topic, re-drives into users_created with its audit record in one transaction,
         // and shows the lag of the processor's and the store's groups.
         String console = principal(ServerKind.CONSOLE);
         for (String topic : List.of(USERS_CREATED, USERS_PROCESSED, USER_STATS, USERS_DLQ)) {
-            grant(bindings, console, TOPIC, topic, LITERAL, READ, DESCRIBE);
+            grant(bindings, console, TOPIC, topic, PREFIXED, READ, DESCRIBE);
         }
-        grant(bindings, console, TOPIC, USERS_CREATED, LITERAL, WRITE);
+        grant(bindings, console, TOPIC, USERS_CREATED, PREFIXED, WRITE);
         declares(bindings, console, REDRIVE_AUDIT, READ, WRITE);
         grant(bindings, console, TRANSACTIONAL_ID, "console-redrive-", PREFIXED, WRITE, DESCRIBE);
-        grant(bindings, console, GROUP, "stream-processor", LITERAL, DESCRIBE);
+        grant(bindings, console, GROUP, "stream-processor", PREFIXED, DESCRIBE);
         grant(bindings, console, GROUP, "user-store-service", PREFIXED, DESCRIBE);
         return List.copyOf(bindings);
     }
@@ -87,7 +88,7 @@ final class KafkaAcls {
     private static void declares(List<AclBinding> bindings, String principal, String topic, AclOperation... uses) {
         List<AclOperation> operations = new ArrayList<>(DECLARES);
         operations.addAll(List.of(uses));
-        grant(bindings, principal, TOPIC, topic, LITERAL, operations.toArray(AclOperation[]::new));
+        grant(bindings, principal, TOPIC, topic, PREFIXED, operations.toArray(AclOperation[]::new));
     }
 
     private static void grant(List<AclBinding> bindings, String principal, ResourceType type, String name, PatternType pattern,
