@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -115,9 +116,9 @@ public final class PipelineFixtures {
 
     private UserCreated anyUserCreated() {
         SchemaRegistryClient registry = new SchemaRegistryClient(stack.schemaRegistryUrl());
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> config = new HashMap<>(stack.kafkaClientProperties());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
              AvroDeserializer<UserCreated> deserializer = new AvroDeserializer<>(registry)) {
             deserializer.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl(), "specific.avro.reader", true), false);
             List<TopicPartition> partitions = consumer.partitionsFor("users_created").stream()
@@ -139,9 +140,9 @@ public final class PipelineFixtures {
     }
 
     private KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> config = new HashMap<>(stack.kafkaClientProperties());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Waits for {@code condition} (Awaitility, polling twice a second) up to {@code timeout}; fails naming what it waited for. */

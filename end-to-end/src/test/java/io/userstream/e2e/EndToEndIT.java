@@ -44,7 +44,6 @@ import io.userstream.schema.serde.AvroDeserializer;
 import io.userstream.schema.serde.AvroSerdeConfig;
 import mockwebserver3.MockWebServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -287,7 +286,7 @@ class EndToEndIT {
         Map<String, String> chosen = Map.of("users_created", week, "users_processed", week, "user_stats", week,
                 "users_dlq", Long.toString(Duration.ofDays(14).toMillis()));
         List<ConfigResource> topics = chosen.keySet().stream().map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
+        try (Admin admin = Admin.create(stack.kafkaClientProperties())) {
             Map<ConfigResource, Config> configs = admin.describeConfigs(topics).all().get(30, TimeUnit.SECONDS);
             Map<String, String> retention = new HashMap<>();
             configs.forEach((topic, config) -> retention.put(topic.name(), config.get(TopicConfig.RETENTION_MS_CONFIG).value()));
@@ -359,7 +358,7 @@ class EndToEndIT {
     /** Every committed record of {@code topic}, from the beginning to the current end. */
     private static <V> List<ConsumerRecord<String, V>> readAll(String topic, Deserializer<V> values) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        config.putAll(stack.kafkaClientProperties());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, V>> records = new ArrayList<>();

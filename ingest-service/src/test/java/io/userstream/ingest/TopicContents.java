@@ -6,6 +6,7 @@ import io.userstream.schema.serde.AvroDeserializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,10 +22,10 @@ public record TopicContents(List<ConsumerRecord<String, byte[]>> records, List<U
 
     public static TopicContents read(LocalStack stack, String topic) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", stack.kafkaBootstrapServers(),
-                "key.deserializer", StringDeserializer.class.getName(),
-                "value.deserializer", ByteArrayDeserializer.class.getName()))) {
+        Map<String, Object> config = new HashMap<>(stack.kafkaClientProperties());
+        config.put("key.deserializer", StringDeserializer.class.getName());
+        config.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

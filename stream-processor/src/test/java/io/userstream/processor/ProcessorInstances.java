@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.UUID;
 
 import io.userstream.localstack.LocalStack;
+import io.userstream.localstack.ServerKind;
 import io.userstream.schema.UserCreated;
 import io.userstream.schema.serde.AvroSerdeConfig;
 import io.userstream.schema.serde.AvroSerializer;
@@ -93,13 +94,16 @@ public final class ProcessorInstances {
                 "--userstream.processor.topics.dead-letter=" + topic("users_dlq")));
         // The stack's API users: Actuator's details and metrics are for them only.
         stack.apiLogins().springProperties().forEach((name, value) -> args.add("--" + name + "=" + value));
+        // The processor's own Kafka principal, with only its ACLs.
+        stack.kafkaLogins().service(ServerKind.PROCESSOR).springProperties()
+                .forEach((name, value) -> args.add("--" + name + "=" + value));
         args.addAll(List.of(extraArgs));
         return args.toArray(String[]::new);
     }
 
     public KafkaProducer<String, byte[]> producer() {
         Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        config.putAll(stack.kafkaClientProperties());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
@@ -134,7 +138,7 @@ public final class ProcessorInstances {
      */
     public List<ConsumerRecord<String, byte[]>> readCommitted(String topic, int expected, Duration timeout) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        config.putAll(stack.kafkaClientProperties());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

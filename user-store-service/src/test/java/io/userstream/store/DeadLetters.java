@@ -64,8 +64,7 @@ public final class DeadLetters {
 
     /** The dead letter on users_dlq of the record at {@code source} of {@code sourceTopic}; fails after 30 s without one. */
     public static ConsumerRecord<String, byte[]> find(LocalStack stack, String sourceTopic, RecordMetadata source) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", stack.kafkaBootstrapServers());
+        Map<String, Object> config = new HashMap<>(stack.kafkaClientProperties());
         config.put("group.id", "dlq-reader-" + UUID.randomUUID());
         config.put("auto.offset.reset", "earliest");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {

@@ -4,6 +4,7 @@ import io.userstream.localstack.LocalStack;
 import io.userstream.schema.serde.AvroSerializer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,9 +21,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Real Kafka clients for tests: Avro and raw producers, and a check that the service consumed everything. */
 public final class KafkaTestClients {
 
-    public static final String GROUP = "user-store-it";
+    public static final String GROUP = "user-store-service-it";
     /** The group reading users_dlq back (userstream.store.kafka.dead-letter-group-id in the ITs). */
-    public static final String DEAD_LETTER_GROUP = "user-store-it-dead-letters";
+    public static final String DEAD_LETTER_GROUP = "user-store-service-it-dead-letters";
 
     private KafkaTestClients() {
     }
@@ -30,27 +31,29 @@ public final class KafkaTestClients {
     public static KafkaProducer<String, Object> avroProducer(LocalStack stack) {
         AvroSerializer<Object> serializer = new AvroSerializer<>();
         serializer.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), serializer);
+        Map<String, Object> config = new HashMap<>(stack.kafkaClientProperties());
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        return new KafkaProducer<>(config, new StringSerializer(), serializer);
     }
 
     /** Avro values in transactions, as the stream processor writes them (exactly_once_v2); call initTransactions() first. */
     public static KafkaProducer<String, Object> transactionalAvroProducer(LocalStack stack, String transactionalId) {
         AvroSerializer<Object> serializer = new AvroSerializer<>();
         serializer.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId), new StringSerializer(), serializer);
+        Map<String, Object> config = new HashMap<>(stack.kafkaClientProperties());
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        return new KafkaProducer<>(config, new StringSerializer(), serializer);
     }
 
     /** Raw bytes in transactions; call initTransactions() first. */
     public static KafkaProducer<String, byte[]> transactionalRawProducer(LocalStack stack, String transactionalId) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId), new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> config = new HashMap<>(stack.kafkaClientProperties());
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
     public static KafkaProducer<String, byte[]> rawProducer(LocalStack stack) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(stack.kafkaClientProperties(), new StringSerializer(), new ByteArraySerializer());
     }
 
     /**
@@ -68,7 +71,7 @@ public final class KafkaTestClients {
 
     private static void awaitConsumedBy(String group, LocalStack stack, Duration timeout, String... topics) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
-        try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
+        try (AdminClient admin = AdminClient.create(stack.kafkaClientProperties())) {
             while (true) {
                 Set<TopicPartition> partitions = admin.describeTopics(Set.of(topics)).allTopicNames().get().values().stream()
                         .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))

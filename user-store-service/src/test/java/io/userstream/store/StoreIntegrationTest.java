@@ -20,8 +20,8 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
         "userstream.store.cassandra.keyspace=userstream_it",
         "userstream.store.cassandra.reconnect-max-delay=1s",
         "userstream.store.kafka.retry-max-interval=2s",
-        "spring.kafka.consumer.group-id=user-store-it",
-        "userstream.store.kafka.dead-letter-group-id=user-store-it-dead-letters",
+        "spring.kafka.consumer.group-id=user-store-service-it",
+        "userstream.store.kafka.dead-letter-group-id=user-store-service-it-dead-letters",
         "spring.kafka.consumer.max-poll-records=200",
         "spring.cassandra.request.timeout=3s"})
 @AutoConfigureWebTestClient

@@ -30,7 +30,6 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,12 +65,12 @@ class AvroSerdeIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private static String bootstrapServers;
+    private static Map<String, Object> kafkaClientProperties;
     private static String registryUrl;
 
     @BeforeAll
     static void servers(LocalStack stack) {
-        bootstrapServers = stack.kafkaBootstrapServers();
+        kafkaClientProperties = stack.kafkaClientProperties();
         registryUrl = stack.schemaRegistryUrl();
     }
 
@@ -307,7 +306,7 @@ class AvroSerdeIT {
 
     private static String newTopic(String prefix) throws Exception {
         String topic = prefix + "-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(kafkaClientProperties)) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         return topic;
@@ -315,7 +314,7 @@ class AvroSerdeIT {
 
     private static Properties producerProperties() {
         Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.putAll(kafkaClientProperties);
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
         return properties;
     }
@@ -330,7 +329,7 @@ class AvroSerdeIT {
     private static <V> V consumeOne(String topic, Deserializer<V> valueDeserializer, Map<String, Object> extra) {
         valueDeserializer.configure(withUrl(extra), false);
         Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.putAll(kafkaClientProperties);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(properties, new StringDeserializer(), valueDeserializer)) {

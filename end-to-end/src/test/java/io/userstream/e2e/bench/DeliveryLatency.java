@@ -32,11 +32,12 @@ final class DeliveryLatency {
 
     static final String TOPIC = "users_created";
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientProperties;
     private final CqlSession session;
 
-    DeliveryLatency(String bootstrapServers, CqlSession session) {
-        this.bootstrapServers = bootstrapServers;
+    /** {@code clientProperties}: {@code bootstrap.servers} and a login ({@code LocalStack.kafkaClientProperties()}). */
+    DeliveryLatency(Map<String, Object> clientProperties, CqlSession session) {
+        this.clientProperties = Map.copyOf(clientProperties);
         this.session = session;
     }
 
@@ -128,7 +129,7 @@ final class DeliveryLatency {
 
     private KafkaConsumer<String, byte[]> consumer() {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(clientProperties);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         // Only committed records: ingest publishes idempotently, and an aborted one would never reach the store.

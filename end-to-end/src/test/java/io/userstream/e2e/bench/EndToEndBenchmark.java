@@ -219,7 +219,7 @@ public final class EndToEndBenchmark {
     private LatencyResult latency(int perSecond) throws Exception {
         log("c. latency: a run of %,d faker users every second for %d s (half of the best rate) ...".formatted(
                 perSecond, LATENCY_PHASE.toSeconds()));
-        DeliveryLatency latency = new DeliveryLatency(stack.kafkaBootstrapServers(), session);
+        DeliveryLatency latency = new DeliveryLatency(stack.kafkaClientProperties(), session);
         Map<TopicPartition, Long> from = latency.endOffsets();
         List<UUID> runIds = new CopyOnWriteArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();

@@ -80,7 +80,7 @@ public final class Drill {
         this.stack = drills.stack;
         this.log = log;
         this.random = random;
-        this.topics = new TopicReader(stack.kafkaBootstrapServers());
+        this.topics = new TopicReader(stack.kafkaClientProperties());
         generic.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl(), AvroSerdeConfig.SPECIFIC_AVRO_READER, false), false);
     }
 
@@ -226,7 +226,7 @@ public final class Drill {
     /** Garbage and a record naming a schema id the registry never issued, in every topic the pipeline reads. */
     private void sendPoison() throws Exception {
         Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        config.putAll(stack.kafkaClientProperties());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         byte[] garbage = "this is not Avro".getBytes(StandardCharsets.UTF_8);
         byte[] unknownSchema = ByteBuffer.allocate(9).put((byte) 0).putInt(Integer.MAX_VALUE - 7).putInt(42).array();

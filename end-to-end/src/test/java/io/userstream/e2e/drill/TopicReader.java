@@ -16,10 +16,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Reads topics as a committed-only consumer would, from given offsets to their current end: what a drill's run left there. */
 final class TopicReader {
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientProperties;
 
-    TopicReader(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    /** {@code clientProperties}: {@code bootstrap.servers} and a login ({@code LocalStack.kafkaClientProperties()}). */
+    TopicReader(Map<String, Object> clientProperties) {
+        this.clientProperties = Map.copyOf(clientProperties);
     }
 
     /** The current end offset of each partition of {@code topic}: where the next drill's records begin. */
@@ -63,7 +64,7 @@ final class TopicReader {
 
     private KafkaConsumer<String, byte[]> consumer() {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(clientProperties);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);

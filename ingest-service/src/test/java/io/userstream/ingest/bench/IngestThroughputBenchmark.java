@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,6 +60,9 @@ public final class IngestThroughputBenchmark {
         stack.springCredentials(EnumSet.of(ServerKind.POSTGRES)).forEach((name, value) -> arguments.add("--" + name + "=" + value));
         // The stack's API users: runs are started as operator and followed as reader.
         stack.apiLogins().springProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
+        // ingest-service's own Kafka principal, with only its ACLs.
+        stack.kafkaLogins().service(ServerKind.INGEST).springProperties()
+                .forEach((name, value) -> arguments.add("--" + name + "=" + value));
         ConfigurableApplicationContext app = new SpringApplicationBuilder(IngestServiceApplication.class)
                 .run(arguments.toArray(String[]::new));
         try {
@@ -139,10 +143,10 @@ public final class IngestThroughputBenchmark {
     }
 
     private static long recordsOnTopic(LocalStack stack, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", stack.kafkaBootstrapServers(),
-                "key.deserializer", ByteArrayDeserializer.class.getName(),
-                "value.deserializer", ByteArrayDeserializer.class.getName()))) {
+        Map<String, Object> config = new HashMap<>(stack.kafkaClientProperties());
+        config.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        config.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();

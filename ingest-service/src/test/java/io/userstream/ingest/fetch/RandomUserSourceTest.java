@@ -23,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 class RandomUserSourceTest {
 
     private static final UUID RUN = UUID.randomUUID();
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
     private final MockWebServer server = new MockWebServer();
     private final RandomUserStub stub = new RandomUserStub();
@@ -33,8 +34,10 @@ class RandomUserSourceTest {
     void start() throws IOException {
         server.setDispatcher(stub);
         server.start();
+        // A read timeout with room (production: 30 s), not a tight one: on a loaded machine the stub's first
+        // 50-user page took longer than 500 ms three times in a row, and a page that merely answers slowly must pass.
         RandomUserProperties properties = new RandomUserProperties(server.url("/api/1.4/").uri(),
-                Duration.ofSeconds(2), Duration.ofMillis(500), DataSize.ofMegabytes(16), 3,
+                Duration.ofSeconds(2), READ_TIMEOUT, DataSize.ofMegabytes(16), 3,
                 Duration.ofMillis(10), Duration.ofMillis(50), 0.5, Duration.ofMillis(100), 2,
                 new RandomUserProperties.Pacing(1_000_000, Duration.ofMinutes(5)));
         source = new RandomUserSource(SourceConfiguration.randomUserClient(WebClient.builder(), properties), properties,
@@ -99,8 +102,9 @@ class RandomUserSourceTest {
 
     @Test
     void aTimeoutIsRetried() {
+        // An answer that comes only after twice the read timeout: the first try times out, the retry gets the page.
         stub.script(1, new mockwebserver3.MockResponse.Builder().code(200).body("{\"results\": []}")
-                .headersDelay(2, java.util.concurrent.TimeUnit.SECONDS).build());
+                .headersDelay(2 * READ_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).build());
 
         assertThat(fetch(new PageSpec(RUN, "abc", 1, 10, 10, List.of())).users()).hasSize(10);
         assertThat(stub.requests()).isEqualTo(2);

@@ -179,6 +179,9 @@ class CrashResumeIT {
                 "--ingest.randomuser.max-backoff=50ms"));
         // The stack's API users (reader, operator), as @LocalServers gives them to a @SpringBootTest.
         stack.apiLogins().springProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
+        // ingest-service's own Kafka principal, as @LocalServers gives it to a @SpringBootTest of ingest-service.
+        stack.kafkaLogins().service(ServerKind.INGEST).springProperties()
+                .forEach((name, value) -> arguments.add("--" + name + "=" + value));
         return new SpringApplicationBuilder(IngestServiceApplication.class).run(arguments.toArray(String[]::new));
     }
 

@@ -17,6 +17,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,19 +43,19 @@ class LocalStackIT {
     @Test
     void kafkaTakesAndDeliversARecordWithAcksAll(LocalStack stack) throws Exception {
         String topic = "local-stack-it-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
+        try (Admin admin = Admin.create(stack.kafkaClientProperties())) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
-        try (var producer = new KafkaProducer<String, String>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new StringSerializer())) {
+        Map<String, Object> producerConfig = new HashMap<>(stack.kafkaClientProperties());
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (var producer = new KafkaProducer<String, String>(producerConfig, new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, "key", "value")).get(30, TimeUnit.SECONDS);
         }
-        try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+        Map<String, Object> consumerConfig = new HashMap<>(stack.kafkaClientProperties());
+        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, topic);
+        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (var consumer = new KafkaConsumer<String, String>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             ConsumerRecords<String, String> records = ConsumerRecords.empty();
             for (int i = 0; i < 30 && records.isEmpty(); i++) {

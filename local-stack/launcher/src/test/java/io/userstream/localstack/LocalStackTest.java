@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,39 @@ class LocalStackTest {
         assertThat(stack.springProperties(EnumSet.allOf(ServerKind.class)).values()).noneMatch(value -> value.contains(logins.ingest().password()));
         assertThat(stack.springCredentials(EnumSet.of(ServerKind.POSTGRES)))
                 .containsExactly(Map.entry("spring.datasource.username", "ingest"), Map.entry("spring.datasource.password", logins.ingest().password()));
+    }
+
+    /**
+     * Each service logs in to Kafka as its own principal (SCRAM, only its ACLs), through its environment; the super
+     * user's password is in the broker's configuration file only, never in a process's command line or environment.
+     */
+    @Test
+    void eachServiceLogsInToKafkaAsItselfThroughItsEnvironment() throws Exception {
+        for (ServerKind service : ServerKind.services()) {
+            Files.createDirectories(repositoryRoot.resolve(service.displayName() + "/target"));
+            Files.createFile(repositoryRoot.resolve(service.displayName() + "/target/" + service.displayName() + "-0.1.0-SNAPSHOT.jar"));
+        }
+        LocalStack stack = stack(Ports.ephemeral());
+        KafkaLogins logins = stack.kafkaLogins();
+
+        for (ServerKind service : ServerKind.services()) {
+            KafkaLogin own = logins.service(service);
+            assertThat(own.username()).isEqualTo(service.displayName());
+            assertThat(own.mechanism()).isEqualTo("SCRAM-SHA-256");
+            assertThat(stack.server(service).environment()).as("%s's environment", service)
+                    .containsEntry("SPRING_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+                    .containsEntry("SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-256")
+                    .containsEntry("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", own.jaasConfig());
+            assertThat(stack.server(service).command()).as("%s's command line", service).noneMatch(arg -> arg.contains(own.password()));
+        }
+        for (ServerKind service : ServerKind.services()) {
+            assertThat(stack.server(service).command()).noneMatch(arg -> arg.contains(logins.admin().password()));
+            assertThat(stack.server(service).environment().values()).noneMatch(value -> value.contains(logins.admin().password()));
+        }
+        assertThat(KafkaLogins.of(stack.stateDir()).service(ServerKind.STORE)).as("kept in the state folder")
+                .isEqualTo(logins.service(ServerKind.STORE));
+        assertThat(Files.getPosixFilePermissions(stack.stateDir().resolve(KafkaLogins.FILE)))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     }
 
     /** What the supervisor restarts: a console whose process is gone without a stop being asked for. */

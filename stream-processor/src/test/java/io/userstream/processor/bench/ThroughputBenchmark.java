@@ -18,7 +18,6 @@ import io.userstream.schema.serde.AvroSerdeConfig;
 import io.userstream.schema.serde.AvroSerializer;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -50,8 +49,7 @@ public final class ThroughputBenchmark {
         Path state = Path.of(System.getProperty("bench.state", "target/bench-throughput")).toAbsolutePath();
         try (LocalStack stack = LocalStack.attached(state.resolve("servers"), Ports.ephemeral(), System.out::println)) {
             stack.start(ServerKind.KAFKA, ServerKind.REGISTRY);
-            Map<String, Object> adminConfig = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
-            try (Admin admin = Admin.create(adminConfig)) {
+            try (Admin admin = Admin.create(stack.kafkaClientProperties())) {
                 admin.createTopics(List.of("users_created", "users_processed", "user_stats", "users_dlq").stream()
                         .map(name -> new NewTopic(name, PARTITIONS, (short) 1)).toList()).all().get();
                 awaitLeaders(admin, "users_created");
@@ -74,6 +72,9 @@ public final class ThroughputBenchmark {
                 // Further application settings to compare, e.g. --spring.kafka.streams.properties.commit.interval.ms=1000
                 appArgs.addAll(List.of(args).subList(Math.min(2, args.length), args.length));
                 System.out.println("application settings: " + appArgs);
+                // The processor's own Kafka principal, with only its ACLs (after the print: its password stays out of the output).
+                stack.kafkaLogins().service(ServerKind.PROCESSOR).springProperties()
+                        .forEach((name, value) -> appArgs.add("--" + name + "=" + value));
                 try (ConfigurableApplicationContext app = new SpringApplicationBuilder(StreamProcessorApplication.class)
                         .run(appArgs.toArray(String[]::new))) {
                     KafkaStreams streams = app.getBean(StreamsBuilderFactoryBean.class).getKafkaStreams();
@@ -119,7 +120,7 @@ public final class ThroughputBenchmark {
         UserCreated finnish = Users.finnish(UUID.randomUUID()).build();
         UserCreated american = Users.american(UUID.randomUUID()).build();
         Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        config.putAll(stack.kafkaClientProperties());
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -178,7 +179,7 @@ public final class ThroughputBenchmark {
     /** Data records a read_committed consumer sees on the topic (after the measurement). */
     private static long countCommitted(LocalStack stack, String topic) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        config.putAll(stack.kafkaClientProperties());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

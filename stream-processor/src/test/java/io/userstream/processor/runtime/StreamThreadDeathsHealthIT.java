@@ -37,7 +37,8 @@ class StreamThreadDeathsHealthIT {
     @Test
     void healthIsDownWithTheLastErrorWhenStreamThreadsKeepDying(LocalStack stack) throws Exception {
         ProcessorInstances instances = new ProcessorInstances(stack, "deaths_" + Long.toHexString(System.nanoTime()));
-        String poisonTopic = instances.topic("poison");
+        // Named as an input (users_created_*): the processor's Kafka principal may read only those.
+        String poisonTopic = instances.topic("users_created_poison");
         try (ConfigurableApplicationContext app = instances.start("only", List.of(PoisonTopology.class),
                 "--test.poison-topic=" + poisonTopic,
                 // Stream threads do not leave the group when they die: the replacement gets the task once the dead

@@ -115,7 +115,7 @@ class StatsAfterKillIT {
      */
     private static Map<StatsDimension, Long> latestWindowTotals(LocalStack stack, String topic, long expected, Duration timeout) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        config.putAll(stack.kafkaClientProperties());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -136,16 +137,16 @@ public final class ThroughputBenchmark {
     }
 
     private static void prefill(LocalStack stack, int users) throws Exception {
-        try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
+        try (AdminClient admin = AdminClient.create(stack.kafkaClientProperties())) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 6, (short) 1))).all().get();
         }
         AvroSerializer<Object> serializer = new AvroSerializer<>();
         serializer.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 262_144), new StringSerializer(), serializer)) {
+        Map<String, Object> config = new HashMap<>(stack.kafkaClientProperties());
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
             for (int i = 0; i < users; i++) {
                 UserProcessed user = user(i);
                 producer.send(new ProducerRecord<>(TOPIC, user.getUserId().toString(), user), (metadata, e) -> {
@@ -223,7 +224,8 @@ public final class ThroughputBenchmark {
 
     /** (b): the service with its shipped settings drains the pre-filled topic. */
     private static double service(LocalStack stack, int users) throws Exception {
-        String group = "bench-" + System.currentTimeMillis();
+        // Within the store's own groups (user-store-service*): its Kafka principal may use no other.
+        String group = "user-store-service-bench-" + System.currentTimeMillis();
         long start;
         double elapsed;
         // As command-line arguments: they outrank application.yml (default properties would not).
@@ -240,6 +242,9 @@ public final class ThroughputBenchmark {
         stack.apiLogins().springProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
         // The store's Cassandra role (a benchmark's own JVM: these arguments are not another process's command line).
         stack.cassandraLogins().storeSpringProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
+        // The store's own Kafka principal, with only its ACLs.
+        stack.kafkaLogins().service(ServerKind.STORE).springProperties()
+                .forEach((name, value) -> arguments.add("--" + name + "=" + value));
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(UserStoreServiceApplication.class)
                 .run(arguments.toArray(String[]::new))) {
             start = System.nanoTime();
@@ -260,7 +265,7 @@ public final class ThroughputBenchmark {
 
     private static void awaitCommitted(LocalStack stack, String group, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
-        try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
+        try (AdminClient admin = AdminClient.create(stack.kafkaClientProperties())) {
             Set<TopicPartition> partitions = admin.describeTopics(Set.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions().stream()
                     .map(p -> new TopicPartition(TOPIC, p.partition())).collect(Collectors.toSet());
             long end = admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))

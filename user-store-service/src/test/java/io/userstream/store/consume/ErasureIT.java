@@ -220,7 +220,7 @@ class ErasureIT {
         }
         MessageListenerContainer container = listeners.getListenerContainer(ProcessedRecordsListener.LISTENER_ID);
         assertThat(container).isNotNull();
-        try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
+        try (AdminClient admin = AdminClient.create(stack.kafkaClientProperties())) {
             container.stop();
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> {

@@ -3,6 +3,8 @@ package io.userstream.localstack.cli;
 import io.userstream.localstack.AirflowLogin;
 import io.userstream.localstack.Distributions;
 import io.userstream.localstack.ApiLogins;
+import io.userstream.localstack.CassandraLogins;
+import io.userstream.localstack.KafkaLogins;
 import io.userstream.localstack.PostgresLogins;
 import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.LocalStackException;
@@ -196,8 +198,10 @@ public final class PipelineCommand {
         String processor = stack.streamProcessorUrl();
         System.out.printf("  %-20s health %s/actuator/health   metrics %s/actuator/prometheus (no REST API)%n",
                 ServerKind.PROCESSOR.displayName(), processor, processor);
-        System.out.printf("  %-20s %s%n", "Kafka", stack.kafkaBootstrapServers());
-        System.out.printf("  %-20s %s (datacenter %s)%n", "Cassandra CQL", stack.cassandraContactPoint(), stack.cassandraLocalDatacenter());
+        System.out.printf("  %-20s %s (SASL_PLAINTEXT; login %s, each service its own; passwords in %s)%n", "Kafka",
+                stack.kafkaBootstrapServers(), stack.kafkaLogins().admin(), stack.stateDir().resolve(KafkaLogins.FILE));
+        System.out.printf("  %-20s %s (datacenter %s; login %s, passwords in %s)%n", "Cassandra CQL", stack.cassandraContactPoint(),
+                stack.cassandraLocalDatacenter(), stack.cassandraLogins().admin(), stack.stateDir().resolve(CassandraLogins.FILE));
         System.out.printf("  %-20s %s (roles %s, %s, %s; passwords in %s)%n", "PostgreSQL", stack.postgresJdbcUrl(stack.postgresIngestDatabase()),
                 stack.postgresLogins().superuser(), stack.postgresLogins().ingest(), stack.postgresLogins().airflow(),
                 stack.stateDir().resolve(PostgresLogins.FILE));

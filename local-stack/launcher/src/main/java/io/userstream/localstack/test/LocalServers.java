@@ -19,7 +19,8 @@ import org.springframework.test.context.ContextCustomizerFactories;
  * through Spring Boot's own properties ({@code spring.kafka.bootstrap-servers},
  * {@code spring.kafka.properties.schema.registry.url}, {@code spring.cassandra.*},
  * {@code spring.datasource.*}: ingest-service's database and role, with its password), with the stack's API users
- * ({@code userstream.security.users.*}).
+ * ({@code userstream.security.users.*}) and a Kafka login: the service's own principal when
+ * {@code spring.application.name} names one of our services (so its tests run with only its ACLs), else the admin.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

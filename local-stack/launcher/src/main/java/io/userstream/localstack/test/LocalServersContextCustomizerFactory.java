@@ -31,10 +31,12 @@ final class LocalServersContextCustomizerFactory implements ContextCustomizerFac
         @Override
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
             LocalStack stack = SharedLocalStack.ensureStarted(kinds);
-            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("localServers", springProperties(stack)));
+            // The application's configuration is loaded by now: its name says whose Kafka principal it gets.
+            String application = context.getEnvironment().getProperty("spring.application.name");
+            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("localServers", springProperties(stack, application)));
         }
 
-        private Map<String, Object> springProperties(LocalStack stack) {
+        private Map<String, Object> springProperties(LocalStack stack, String application) {
             Map<String, Object> properties = new LinkedHashMap<>(stack.springProperties(kinds));
             // With PostgreSQL: ingest-service's own role and password (spring.datasource.username/password), not the superuser's.
             properties.putAll(stack.springCredentials(kinds));
@@ -42,6 +44,10 @@ final class LocalServersContextCustomizerFactory implements ContextCustomizerFac
             properties.putAll(stack.apiLogins().springProperties());
             if (kinds.contains(ServerKind.CASSANDRA)) {
                 properties.putAll(stack.cassandraLogins().storeSpringProperties());
+            }
+            if (kinds.contains(ServerKind.KAFKA)) {
+                // A service under test logs in as itself, with only its ACLs; any other application as the admin.
+                properties.putAll(stack.kafkaLogins().forApplication(application).springProperties());
             }
             return properties;
         }

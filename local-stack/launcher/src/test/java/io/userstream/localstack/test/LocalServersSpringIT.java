@@ -26,6 +26,10 @@ class LocalServersSpringIT {
     void springPropertiesPointAtTheRunningServers(LocalStack stack) {
         assertThat(environment.getProperty("spring.kafka.bootstrap-servers")).isEqualTo(stack.kafkaBootstrapServers());
         assertThat(environment.getProperty("spring.kafka.properties.schema.registry.url")).isEqualTo(stack.schemaRegistryUrl());
+        // No service's name: the Kafka super user's login (a service under test gets its own principal).
+        assertThat(environment.getProperty("spring.kafka.security.protocol")).isEqualTo("SASL_PLAINTEXT");
+        assertThat(environment.getProperty("spring.kafka.properties.sasl.jaas.config"))
+                .isEqualTo(stack.kafkaLogins().admin().jaasConfig()).contains("username=\"admin\"");
         // ingest-service's database and its own role, never the superuser.
         assertThat(environment.getProperty("spring.datasource.url")).isEqualTo(stack.postgresJdbcUrl("ingest"));
         assertThat(environment.getProperty("spring.datasource.username")).isEqualTo("ingest");
