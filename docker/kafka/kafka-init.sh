@@ -26,37 +26,38 @@ control-center          KAFKA_CONTROL_CENTER_PASSWORD
 
 # What each principal may do (User:<principal>), one line per resource; operations as kafka-acls names them. A
 # service "declares" a topic with Create, Describe, DescribeConfigs and Alter: Spring's KafkaAdmin creates it if it
-# is missing, describes it and widens its partitions.
+# is missing, describes it and widens its partitions. The services' lines are local mode's KafkaAcls (ComposeFileTest
+# compares them): topics by prefix, their default name.
 acls='
 # principal          resource          pattern   name                      operations
-ingest-service       topic             literal   users_created             Create,Describe,DescribeConfigs,Alter,Write
+ingest-service       topic             prefixed  users_created             Create,Describe,DescribeConfigs,Alter,Write
 
 # Kafka Streams: its internal topics, group and transactional ids are named after its application id.
-stream-processor     topic             literal   users_created             Create,Describe,DescribeConfigs,Alter,Read
-stream-processor     topic             literal   users_processed           Create,Describe,DescribeConfigs,Alter,Write
-stream-processor     topic             literal   user_stats                Create,Describe,DescribeConfigs,Alter,Write
-stream-processor     topic             literal   users_dlq                 Create,Describe,DescribeConfigs,Alter,Write
+stream-processor     topic             prefixed  users_created             Create,Describe,DescribeConfigs,Alter,Read
+stream-processor     topic             prefixed  users_processed           Create,Describe,DescribeConfigs,Alter,Write
+stream-processor     topic             prefixed  user_stats                Create,Describe,DescribeConfigs,Alter,Write
+stream-processor     topic             prefixed  users_dlq                 Create,Describe,DescribeConfigs,Alter,Write
 stream-processor     topic             prefixed  stream-processor-         All
-stream-processor     group             literal   stream-processor          Read,Describe
+stream-processor     group             prefixed  stream-processor          Read,Describe
 stream-processor     transactional-id  prefixed  stream-processor          Write,Describe
 
 # What it cannot decode or store goes to users_dlq; its dead-letter consumer is a group of its own prefix.
-user-store-service   topic             literal   users_processed           Create,Describe,DescribeConfigs,Alter,Read
-user-store-service   topic             literal   user_stats                Create,Describe,DescribeConfigs,Alter,Read
-user-store-service   topic             literal   users_dlq                 Create,Describe,DescribeConfigs,Alter,Read
-user-store-service   topic             literal   users_dlq                 Write
+user-store-service   topic             prefixed  users_processed           Create,Describe,DescribeConfigs,Alter,Read
+user-store-service   topic             prefixed  user_stats                Create,Describe,DescribeConfigs,Alter,Read
+user-store-service   topic             prefixed  users_dlq                 Create,Describe,DescribeConfigs,Alter,Read
+user-store-service   topic             prefixed  users_dlq                 Write
 user-store-service   group             prefixed  user-store-service        Read,Describe
 
 # Reads every topic of the pipeline (no group: it assigns partitions), re-drives into users_created with its audit
 # record in one transaction, and shows the lag of the groups of the processor and the store.
-console              topic             literal   users_created             Read,Describe
-console              topic             literal   users_processed           Read,Describe
-console              topic             literal   user_stats                Read,Describe
-console              topic             literal   users_dlq                 Read,Describe
-console              topic             literal   users_created             Write
-console              topic             literal   users_redrive_audit       Create,Describe,DescribeConfigs,Read,Write
+console              topic             prefixed  users_created             Read,Describe
+console              topic             prefixed  users_processed           Read,Describe
+console              topic             prefixed  user_stats                Read,Describe
+console              topic             prefixed  users_dlq                 Read,Describe
+console              topic             prefixed  users_created             Write
+console              topic             prefixed  users_redrive_audit       Create,Describe,DescribeConfigs,Alter,Read,Write
 console              transactional-id  prefixed  console-redrive-          Write,Describe
-console              group             literal   stream-processor          Describe
+console              group             prefixed  stream-processor          Describe
 console              group             prefixed  user-store-service        Describe
 
 # Confluent Schema Registry keeps the schemas in _schemas (creates it, checks its cleanup policy, reads and writes

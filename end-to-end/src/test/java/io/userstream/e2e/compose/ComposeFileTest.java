@@ -3,6 +3,7 @@ package io.userstream.e2e.compose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userstream.localstack.Distributions;
+import io.userstream.localstack.KafkaAcls;
 import io.userstream.localstack.Ports;
 import io.userstream.localstack.ServerKind;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.common.acl.AclBinding;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -338,34 +340,10 @@ class ComposeFileTest {
     // --- Kafka: logins and ACLs -------------------------------------------------------------------------------
 
     /**
-     * What each principal may do, as docs/security.md states it (local mode's KafkaAcls grants the services the same):
-     * principal, resource type, pattern type, name, operations. Everything else is refused.
+     * What the principals of Compose alone may do (the services' grants are local mode's {@link KafkaAcls}): principal,
+     * resource type, pattern type, name, operations. Everything else is refused.
      */
-    private static final List<String> CONTRACTED_ACLS = List.of(
-            "ingest-service      TOPIC             LITERAL   users_created             CREATE DESCRIBE DESCRIBE_CONFIGS ALTER WRITE",
-
-            "stream-processor    TOPIC             LITERAL   users_created             CREATE DESCRIBE DESCRIBE_CONFIGS ALTER READ",
-            "stream-processor    TOPIC             LITERAL   users_processed           CREATE DESCRIBE DESCRIBE_CONFIGS ALTER WRITE",
-            "stream-processor    TOPIC             LITERAL   user_stats                CREATE DESCRIBE DESCRIBE_CONFIGS ALTER WRITE",
-            "stream-processor    TOPIC             LITERAL   users_dlq                 CREATE DESCRIBE DESCRIBE_CONFIGS ALTER WRITE",
-            "stream-processor    TOPIC             PREFIXED  stream-processor-         ALL",
-            "stream-processor    GROUP             LITERAL   stream-processor          READ DESCRIBE",
-            "stream-processor    TRANSACTIONAL_ID  PREFIXED  stream-processor          WRITE DESCRIBE",
-
-            "user-store-service  TOPIC             LITERAL   users_processed           CREATE DESCRIBE DESCRIBE_CONFIGS ALTER READ",
-            "user-store-service  TOPIC             LITERAL   user_stats                CREATE DESCRIBE DESCRIBE_CONFIGS ALTER READ",
-            "user-store-service  TOPIC             LITERAL   users_dlq                 CREATE DESCRIBE DESCRIBE_CONFIGS ALTER READ WRITE",
-            "user-store-service  GROUP             PREFIXED  user-store-service        READ DESCRIBE",
-
-            "console             TOPIC             LITERAL   users_created             READ DESCRIBE WRITE",
-            "console             TOPIC             LITERAL   users_processed           READ DESCRIBE",
-            "console             TOPIC             LITERAL   user_stats                READ DESCRIBE",
-            "console             TOPIC             LITERAL   users_dlq                 READ DESCRIBE",
-            "console             TOPIC             LITERAL   users_redrive_audit       CREATE DESCRIBE DESCRIBE_CONFIGS READ WRITE",
-            "console             TRANSACTIONAL_ID  PREFIXED  console-redrive-          WRITE DESCRIBE",
-            "console             GROUP             LITERAL   stream-processor          DESCRIBE",
-            "console             GROUP             PREFIXED  user-store-service        DESCRIBE",
-
+    private static final List<String> COMPOSE_ONLY_ACLS = List.of(
             "schema-registry     TOPIC             LITERAL   _schemas                  ALL",
             "schema-registry     GROUP             PREFIXED  schema-registry           READ DESCRIBE",
 
@@ -590,9 +568,14 @@ class ComposeFileTest {
         return compose.kafkaJobs().get(0);
     }
 
+    /** The services' grants exactly as local mode's broker has them ({@link KafkaAcls}), then Compose's own principals'. */
     private static List<KafkaInitScript.Acl> contractedAcls() {
         List<KafkaInitScript.Acl> acls = new ArrayList<>();
-        for (String line : CONTRACTED_ACLS) {
+        for (AclBinding binding : KafkaAcls.all()) {
+            acls.add(new KafkaInitScript.Acl(binding.entry().principal().substring("User:".length()), binding.pattern().resourceType().name(),
+                    binding.pattern().patternType().name(), binding.pattern().name(), binding.entry().operation().name()));
+        }
+        for (String line : COMPOSE_ONLY_ACLS) {
             String[] words = line.split("\\s+");
             for (int i = 4; i < words.length; i++) {
                 acls.add(new KafkaInitScript.Acl(words[0], words[1], words[2], words[3], words[i]));

@@ -28,9 +28,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * name: {@code users_created} covers {@code users_created_<suffix>} too, which integration tests use to keep their
  * records apart on a shared broker while each service runs with its own principal.
  * Creating a topic a service declares needs CREATE, DESCRIBE, DESCRIBE_CONFIGS and ALTER (Spring's KafkaAdmin
- * describes it and widens its partitions). Compose grants the same in docker/kafka/kafka-init.sh.
+ * describes it and widens its partitions). Compose grants the same in docker/kafka/kafka-init.sh (ComposeFileTest compares).
  */
-final class KafkaAcls {
+public final class KafkaAcls {
 
     static final String USERS_CREATED = "users_created";
     static final String USERS_PROCESSED = "users_processed";
@@ -44,7 +44,7 @@ final class KafkaAcls {
     }
 
     /** Every grant, for every service principal. */
-    static List<AclBinding> all() {
+    public static List<AclBinding> all() {
         List<AclBinding> bindings = new ArrayList<>();
         String ingest = principal(ServerKind.INGEST);
         declares(bindings, ingest, USERS_CREATED, WRITE);
