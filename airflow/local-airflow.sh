@@ -33,7 +33,11 @@ trap 'stop_components; exit 143' TERM INT
 trap stop_components EXIT
 
 for component in api-server scheduler dag-processor; do
-  "$airflow" "$component" > >(exec sed -u "s/^/$component | /") 2>&1 &
+  options=()
+  # No task log server: it would listen on every interface (Airflow cannot bind it to loopback), and the
+  # api-server reads the tasks' log files from this machine's log folder, where the local executor writes them.
+  [ "$component" = scheduler ] && options=(--skip-serve-logs)
+  "$airflow" "$component" "${options[@]}" > >(exec sed -u "s/^/$component | /") 2>&1 &
   components+=("$!")
 done
 echo "local-airflow | started api-server, scheduler and dag-processor (pids ${components[*]})"

@@ -294,6 +294,23 @@ class EndToEndIT {
         }
     }
 
+    /**
+     * Every server, service and Airflow component of the stack listens on loopback only: nothing is reachable from the
+     * network (Airflow's task log server listened on every interface; the scheduler now runs without it).
+     */
+    @Test
+    @Order(10)
+    void nothingTheStackRunsListensBeyondLoopback() {
+        List<ListeningSockets.Listener> listeners = new ArrayList<>();
+        for (ServerKind kind : ServerKind.values()) {
+            long pid = stack.pid(kind).orElseThrow(() -> new AssertionError(kind.displayName() + " is not running"));
+            listeners.addAll(ListeningSockets.of(ProcessHandle.of(pid).orElseThrow()));
+        }
+        assertThat(listeners).as("the stack's listening sockets").isNotEmpty()
+                .extracting(ListeningSockets.Listener::port).contains(stack.ports().kafka(), stack.ports().airflow());
+        assertThat(listeners).filteredOn(listener -> !listener.loopback()).as("listening beyond loopback").isEmpty();
+    }
+
     private static void assertRowIs(Row row, Expected user) {
         assertThat(row.getString("title")).isEqualTo(user.title());
         assertThat(row.getString("first_name")).isEqualTo(user.first());
