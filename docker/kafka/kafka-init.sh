@@ -49,7 +49,7 @@ user-store-service   topic             prefixed  users_dlq                 Write
 user-store-service   group             prefixed  user-store-service        Read,Describe
 
 # Reads every topic of the pipeline (no group: it assigns partitions), re-drives into users_created with its audit
-# record in one transaction, and shows the lag of the groups of the processor and the store.
+# record in one transaction, and shows the lag of the groups of the processor and the store and each topic's size.
 console              topic             prefixed  users_created             Read,Describe
 console              topic             prefixed  users_processed           Read,Describe
 console              topic             prefixed  user_stats                Read,Describe
@@ -59,6 +59,7 @@ console              topic             prefixed  users_redrive_audit       Creat
 console              transactional-id  prefixed  console-redrive-          Write,Describe
 console              group             prefixed  stream-processor          Describe
 console              group             prefixed  user-store-service        Describe
+console              cluster           literal   kafka-cluster             Describe
 
 # Confluent Schema Registry keeps the schemas in _schemas (creates it, checks its cleanup policy, reads and writes
 # it) and elects its leader in group schema-registry; the group of its store reader is schema-registry-<host>-<port>.
