@@ -7,7 +7,9 @@ import static org.apache.kafka.common.acl.AclOperation.DESCRIBE;
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE_CONFIGS;
 import static org.apache.kafka.common.acl.AclOperation.READ;
 import static org.apache.kafka.common.acl.AclOperation.WRITE;
+import static org.apache.kafka.common.resource.PatternType.LITERAL;
 import static org.apache.kafka.common.resource.PatternType.PREFIXED;
+import static org.apache.kafka.common.resource.ResourceType.CLUSTER;
 import static org.apache.kafka.common.resource.ResourceType.GROUP;
 import static org.apache.kafka.common.resource.ResourceType.TOPIC;
 import static org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID;
@@ -76,6 +78,7 @@ public final class KafkaAcls {
         declares(bindings, console, REDRIVE_AUDIT, READ, WRITE);
         grant(bindings, console, TRANSACTIONAL_ID, "console-redrive-", PREFIXED, WRITE, DESCRIBE);
         grant(bindings, console, GROUP, "stream-processor", PREFIXED, DESCRIBE);
+        grant(bindings, console, CLUSTER, "kafka-cluster", LITERAL, DESCRIBE); // each topic's size (describeLogDirs)
         grant(bindings, console, GROUP, "user-store-service", PREFIXED, DESCRIBE);
         return List.copyOf(bindings);
     }

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -180,6 +181,18 @@ class KafkaAccessIT {
         try (KafkaProducer<String, String> console = producer(stack.kafkaLogins().service(ServerKind.CONSOLE),
                 Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "stream-processor-" + UUID.randomUUID()))) {
             assertThatThrownBy(console::initTransactions).isInstanceOf(TransactionalIdAuthorizationException.class);
+        }
+    }
+
+    /** The console shows each topic's size on disk (describeLogDirs), a cluster-wide read no other service needs. */
+    @Test
+    void onlyTheConsoleDescribesTheBrokersLogDirs() throws Exception {
+        try (Admin console = Admin.create(stack.kafkaClientProperties(stack.kafkaLogins().service(ServerKind.CONSOLE)))) {
+            assertThat(console.describeLogDirs(List.of(1)).allDescriptions().get(30, TimeUnit.SECONDS).get(1)).isNotEmpty();
+        }
+        try (Admin ingest = Admin.create(stack.kafkaClientProperties(stack.kafkaLogins().service(ServerKind.INGEST)))) {
+            assertThatThrownBy(() -> ingest.describeLogDirs(List.of(1)).allDescriptions().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ClusterAuthorizationException.class);
         }
     }
 
