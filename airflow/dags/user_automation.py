@@ -185,9 +185,23 @@ def user_automation():
 
     @task.sensor(poke_interval=POKE_SECONDS, timeout=DELIVERY_TIMEOUT_SECONDS + 3600, mode="reschedule", **HTTP_TASK_ARGS)
     def verify_delivery(run: dict) -> PokeReturnValue:
-        """Every published user must be stored, dead-lettered with a reason, or erased within the delivery timeout."""
+        """Every published user must be stored, dead-lettered with a reason, or erased within the delivery timeout.
+        user-store-service answering 5xx or not at all (its Cassandra or itself down) is waited out until then, as
+        the store itself waits: a 60 s Cassandra outage outlasted the task's few HTTP retries (docs/reliability.md)."""
         published = int(run.get("published") or 0)
-        delivery = call_api(USER_STORE_CONN_ID, "GET", f"/api/v1/ingestions/{run['id']}/delivery")
+        finished = run.get("finishedAt")
+        deadline = (datetime.fromisoformat(finished.replace("Z", "+00:00")) if finished else datetime.now(timezone.utc)) \
+            + timedelta(seconds=DELIVERY_TIMEOUT_SECONDS)
+        try:
+            delivery = call_api(USER_STORE_CONN_ID, "GET", f"/api/v1/ingestions/{run['id']}/delivery")
+        except ServiceUnavailable as unavailable:
+            if datetime.now(timezone.utc) > deadline:
+                raise AirflowFailException(
+                    f"delivery of run {run['id']} ({published} published) could not be checked within "
+                    f"{DELIVERY_TIMEOUT_SECONDS} s: user-store-service is unavailable: {unavailable}") from unavailable
+            log.warning("run %s: user-store-service is unavailable, polling again until %s: %s", run["id"],
+                        deadline.isoformat(), unavailable)
+            return PokeReturnValue(is_done=False)
         stored = int(delivery.get("stored") or 0)
         dead_lettered = int(delivery.get("deadLettered") or 0)
         # Erased on request (DELETE /api/v1/users/{id}) before or after they arrived: accounted for, not lost.
@@ -197,9 +211,6 @@ def user_automation():
                  erased, published)
         if accounted >= published:
             return PokeReturnValue(is_done=True, xcom_value={**delivery, "published": published})
-        finished = run.get("finishedAt")
-        deadline = (datetime.fromisoformat(finished.replace("Z", "+00:00")) if finished else datetime.now(timezone.utc)) \
-            + timedelta(seconds=DELIVERY_TIMEOUT_SECONDS)
         if datetime.now(timezone.utc) > deadline:
             raise AirflowFailException(
                 f"delivery incomplete for run {run['id']} after {DELIVERY_TIMEOUT_SECONDS} s: "

@@ -223,6 +223,24 @@ def test_delivery_short_after_the_timeout_fails_with_both_numbers(dag, user_stor
     assert "stored 60" in message and "of 100 published" in message and "40 missing" in message
 
 
+def test_an_unavailable_store_within_the_timeout_is_waited_out(dag, user_store_api):
+    # Cassandra down: the store answers 503 (or not at all) for as long as the outage lasts.
+    user_store_api.expect_request(f"/api/v1/ingestions/{RUN_ID}/delivery").respond_with_json(
+        {"status": 503, "title": "Service Unavailable"}, status=503)
+    poke = callable_of(dag, "verify_delivery")(run_json("SUCCEEDED", published=100, finished_at=_now()))
+    assert poke.is_done is False
+
+
+def test_an_unavailable_store_after_the_timeout_fails_saying_so(dag, user_store_api):
+    user_store_api.expect_request(f"/api/v1/ingestions/{RUN_ID}/delivery").respond_with_json(
+        {"status": 503, "title": "Service Unavailable"}, status=503)
+    long_ago = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()
+    with pytest.raises(AirflowFailException) as raised:
+        callable_of(dag, "verify_delivery")(run_json("SUCCEEDED", published=100, finished_at=long_ago))
+    message = str(raised.value)
+    assert "could not be checked" in message and "100 published" in message and "503" in message
+
+
 def test_summary_reports_counts_duration_and_dead_letters(dag):
     summary = callable_of(dag, "summarize")(
         run_json("SUCCEEDED", fetched=100, published=100, finished_at="2026-11-22T01:00:05Z"),

@@ -274,6 +274,7 @@ public final class Drill {
         if (poisonUnaccounted > 0) {
             note = (note.isEmpty() ? "" : note + "; ") + poisonUnaccounted + " poison records not dead-lettered with a reason";
         }
+        drills.reopenCassandra(); // the checks read Cassandra through a session opened after the fault
         Set<String> stored = storedUsers(runId);
 
         Set<String> lost = new HashSet<>(published);
