@@ -49,7 +49,7 @@ user-store-service   topic             prefixed  users_dlq                 Write
 user-store-service   group             prefixed  user-store-service        Read,Describe
 
 # Reads every topic of the pipeline (no group: it assigns partitions), re-drives into users_created with its audit
-# record in one transaction, and shows the lag of the groups of the processor and the store and each topic's size.
+# record in one transaction, and shows the lag of the groups of the processor and the store, and the size of each topic.
 console              topic             prefixed  users_created             Read,Describe
 console              topic             prefixed  users_processed           Read,Describe
 console              topic             prefixed  user_stats                Read,Describe
