@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /**
@@ -143,13 +145,24 @@ public class IngestionService implements DisposableBean, InterruptedRunRecovery.
 
     /**
      * Interrupts running runs so they record themselves PENDING (interrupted) while the ledger is still
-     * open; the next start resumes them, and the ones still queued.
+     * open; the next start resumes them, and the ones still queued. At the first sign of the stop, before any
+     * component stops: the HTTP client's connection pools stop with the context's lifecycle, before beans are
+     * destroyed, and a page cut off by that ("connection prematurely closed") failed the run instead (CrashResumeIT).
      */
-    @Override
-    public void destroy() throws InterruptedException {
+    @EventListener(ContextClosedEvent.class)
+    public void stopRuns() throws InterruptedException {
+        if (runThreads.isShutdown()) {
+            return;
+        }
         runThreads.shutdownNow();
         if (!runThreads.awaitTermination(properties.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
             log.warn("Runs still executing after {}; the next start resumes them", properties.shutdownGrace());
         }
+    }
+
+    /** The same for a context closed without its closed event (a failed start). */
+    @Override
+    public void destroy() throws InterruptedException {
+        stopRuns();
     }
 }
