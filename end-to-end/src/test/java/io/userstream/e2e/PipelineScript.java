@@ -43,7 +43,10 @@ final class PipelineScript {
     }
 
     Process start(String... args) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Stream.concat(Stream.of(repositoryRoot.resolve("pipeline").toString()), Stream.of(args)).toList())
+        // SIGINT as a terminal gives it (Ctrl-C): a suite started in the background without job control (`mvnw verify &`)
+        // hands its children SIGINT ignored, and a JVM that starts with it ignored never runs its shutdown hooks on it.
+        ProcessBuilder builder = new ProcessBuilder(Stream.concat(Stream.of("env", "--default-signal=INT",
+                        repositoryRoot.resolve("pipeline").toString()), Stream.of(args)).toList())
                 .directory(repositoryRoot.toFile())
                 .redirectErrorStream(true);
         Map<String, String> env = new HashMap<>(ports.asEnvironment());
@@ -60,12 +63,15 @@ final class PipelineScript {
         if (!Files.exists(stateDir)) {
             return pids;
         }
-        try (Stream<Path> files = Files.walk(stateDir, 2)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".pid") && !f.getParent().equals(stateDir)).toList()) {
+        // A server's folder, then its PID file, by name: walking the state folder would also stat the password files
+        // the launcher is replacing at that moment (written aside, then moved), and fail on one that just vanished.
+        try (Stream<Path> entries = Files.list(stateDir)) {
+            for (Path folder : entries.toList()) {
+                Path file = folder.resolve(folder.getFileName() + ".pid");
                 try {
                     pids.add(Long.parseLong(Files.readString(file).trim().split("\\s+")[0]));
                 } catch (IOException | NumberFormatException e) {
-                    // being written or removed right now; the next look sees it
+                    // not a server's folder, or its PID file is being written or removed right now; the next look sees it
                 }
             }
         }
