@@ -102,7 +102,8 @@ class RandomUserSourceTest {
 
     @Test
     void aTimeoutIsRetried() {
-        // An answer that comes only after twice the read timeout: the first try times out, the retry gets the page.
+        // The fault under test: the first answer is held past the read timeout. What the test checks is the client's own
+        // retry (exactly two requests, one counted retry), not a retry of the test.
         stub.script(1, new mockwebserver3.MockResponse.Builder().code(200).body("{\"results\": []}")
                 .headersDelay(2 * READ_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).build());
 

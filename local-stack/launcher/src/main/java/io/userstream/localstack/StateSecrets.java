@@ -46,6 +46,18 @@ final class StateSecrets {
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Gives each of {@code names} without a value a {@link #newPassword()}; true if any was missing. */
+    static boolean generateMissing(Properties entries, Iterable<String> names) {
+        boolean generated = false;
+        for (String name : names) {
+            if (blank(entries, name)) {
+                entries.setProperty(name, newPassword());
+                generated = true;
+            }
+        }
+        return generated;
+    }
+
     static boolean blank(Properties entries, String key) {
         String value = entries.getProperty(key);
         return value == null || value.isBlank();
