@@ -25,26 +25,26 @@ control-center          KAFKA_CONTROL_CENTER_PASSWORD
 '
 
 # What each principal may do (User:<principal>), one line per resource; operations as kafka-acls names them. A
-# service "declares" a topic with Create, Describe, DescribeConfigs and Alter: Spring's KafkaAdmin creates it if it
-# is missing, describes it and widens its partitions. The services' lines are local mode's KafkaAcls (ComposeFileTest
-# compares them): topics by prefix, their default name.
+# service "declares" a topic with Create, Describe and DescribeConfigs: it creates the topic if it is missing and
+# compares it with userstream.topics; no Alter, so no service adds partitions or changes a setting. The services' lines
+# are local mode's KafkaAcls (ComposeFileTest compares them): topics by prefix, their default name.
 acls='
 # principal          resource          pattern   name                      operations
-ingest-service       topic             prefixed  users_created             Create,Describe,DescribeConfigs,Alter,Write
+ingest-service       topic             prefixed  users_created             Create,Describe,DescribeConfigs,Write
 
 # Kafka Streams: its internal topics, group and transactional ids are named after its application id.
-stream-processor     topic             prefixed  users_created             Create,Describe,DescribeConfigs,Alter,Read
-stream-processor     topic             prefixed  users_processed           Create,Describe,DescribeConfigs,Alter,Write
-stream-processor     topic             prefixed  user_stats                Create,Describe,DescribeConfigs,Alter,Write
-stream-processor     topic             prefixed  users_dlq                 Create,Describe,DescribeConfigs,Alter,Write
+stream-processor     topic             prefixed  users_created             Create,Describe,DescribeConfigs,Read
+stream-processor     topic             prefixed  users_processed           Create,Describe,DescribeConfigs,Write
+stream-processor     topic             prefixed  user_stats                Create,Describe,DescribeConfigs,Write
+stream-processor     topic             prefixed  users_dlq                 Create,Describe,DescribeConfigs,Write
 stream-processor     topic             prefixed  stream-processor-         All
 stream-processor     group             prefixed  stream-processor          Read,Describe
 stream-processor     transactional-id  prefixed  stream-processor          Write,Describe
 
 # What it cannot decode or store goes to users_dlq; its dead-letter consumer is a group of its own prefix.
-user-store-service   topic             prefixed  users_processed           Create,Describe,DescribeConfigs,Alter,Read
-user-store-service   topic             prefixed  user_stats                Create,Describe,DescribeConfigs,Alter,Read
-user-store-service   topic             prefixed  users_dlq                 Create,Describe,DescribeConfigs,Alter,Read
+user-store-service   topic             prefixed  users_processed           Create,Describe,DescribeConfigs,Read
+user-store-service   topic             prefixed  user_stats                Create,Describe,DescribeConfigs,Read
+user-store-service   topic             prefixed  users_dlq                 Create,Describe,DescribeConfigs,Read
 user-store-service   topic             prefixed  users_dlq                 Write
 user-store-service   group             prefixed  user-store-service        Read,Describe
 
@@ -55,7 +55,7 @@ console              topic             prefixed  users_processed           Read,
 console              topic             prefixed  user_stats                Read,Describe
 console              topic             prefixed  users_dlq                 Read,Describe
 console              topic             prefixed  users_created             Write
-console              topic             prefixed  users_redrive_audit       Create,Describe,DescribeConfigs,Alter,Read,Write
+console              topic             prefixed  users_redrive_audit       Create,Describe,DescribeConfigs,Read,Write
 console              transactional-id  prefixed  console-redrive-          Write,Describe
 console              group             prefixed  stream-processor          Describe
 console              group             prefixed  user-store-service        Describe

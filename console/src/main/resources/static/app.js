@@ -336,7 +336,7 @@ async function resume(runId) {
 
 // ---- Dead letters and re-drive ----
 const selected = new Set();
-// The console's default userstream.console.topics.dead-letters: a dead letter's record is shown from there.
+// The default userstream.topics.dead-letter: a dead letter's record is shown from there.
 const dlqTopic = 'users_dlq';
 const dl = {summary: null, chart: null, loading: false, again: false};
 

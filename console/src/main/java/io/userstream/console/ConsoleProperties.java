@@ -27,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
  * @param slowAfter            an answer slower than this shows the server as slow
  * @param recentRuns           how many of the latest runs the funnel follows
  * @param maxBrowse            most records one message-browser request returns
- * @param topics               the pipeline's topics
+ * @param topics               the console's own topic
  * @param servicesLogin        the HTTP Basic login the console calls ingest-service, user-store-service and
  *                             stream-processor with (their APIs and health); none when they need no login. A
  *                             resume does not use it: it carries the caller's own credentials
@@ -68,15 +68,11 @@ public record ConsoleProperties(
     }
 
     /**
-     * @param created       users_created: ingest's output, the processor's input, where re-driven records go
-     * @param processed     users_processed: the processor's valid users
-     * @param stats         user_stats
-     * @param deadLetters   users_dlq
-     * @param redriveAudit  one record per re-drive action (who, when, which, outcome); created by the console
-     * @param replicationFactor replication factor of the audit topic when the console creates it
+     * The console's own topic; the pipeline's are {@code userstream.topics} (common-schema's {@code TopicLayout}).
+     *
+     * @param redriveAudit one record per re-drive action (who, when, which, outcome); created by the console with
+     *                     the pipeline topics' replication factor
      */
-    public record Topics(@NotBlank String created, @NotBlank String processed, @NotBlank String stats,
-                         @NotBlank String deadLetters, @NotBlank String redriveAudit,
-                         @Min(1) short replicationFactor) {
+    public record Topics(@NotBlank String redriveAudit) {
     }
 }

@@ -3,9 +3,7 @@ package io.userstream.processor;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -13,10 +11,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings of the stream processor (prefix {@code userstream.processor}); Kafka Streams' own settings
- * (application id, state dir, guarantee, standby replicas) live under {@code spring.kafka.streams}.
+ * Settings of the stream processor (prefix {@code userstream.processor}); the topics it reads and writes are
+ * {@code userstream.topics} (common-schema's {@code TopicLayout}, the same in every service), and Kafka Streams' own
+ * settings (application id, state dir, guarantee, standby replicas) live under {@code spring.kafka.streams}.
  *
- * @param topics                 the topics read and written, and how they are created
  * @param deduplicationRetention how long a user id is remembered: a user seen again within this time is not emitted again
  * @param statsWindow            size of the tumbling windows users are counted in
  * @param statsFlushInterval     how often each task sends its partial counts on to the windowed sums (wall-clock time);
@@ -36,7 +34,6 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("userstream.processor")
 public record ProcessorProperties(
-        @Valid @NotNull Topics topics,
         @NotNull Duration deduplicationRetention,
         @NotNull @DurationMin(millis = 1) Duration statsWindow,
         @NotNull @DurationMin(millis = 1) Duration statsFlushInterval,
@@ -44,33 +41,6 @@ public record ProcessorProperties(
         @NotNull Duration closeTimeout,
         @NotNull @DurationMin(seconds = 1) Duration outageBudget,
         @Valid @NotNull Health health) {
-
-    /**
-     * @param usersCreated      input: raw users from the ingest service
-     * @param usersProcessed    output: validated, normalized, de-duplicated users
-     * @param userStats         output: the current count of each window, country and gender (a later record of a key supersedes)
-     * @param deadLetter        output: records that cannot be read or are invalid, as their original bytes
-     * @param partitions        partitions of every topic created at start-up (all equal, so keys co-partition)
-     * @param replicationFactor replication factor of the topics created at start-up
-     * @param retention         how long each topic created at start-up keeps a record (retention.ms)
-     */
-    public record Topics(
-            @NotBlank String usersCreated,
-            @NotBlank String usersProcessed,
-            @NotBlank String userStats,
-            @NotBlank String deadLetter,
-            @Min(1) int partitions,
-            @Min(1) @Max(Short.MAX_VALUE) int replicationFactor,
-            @Valid @NotNull Retention retention) {
-    }
-
-    /** Per topic: as long as a replay or a re-drive may need a record; users' data no longer (docs/security.md). */
-    public record Retention(
-            @NotNull @DurationMin(hours = 1) Duration usersCreated,
-            @NotNull @DurationMin(hours = 1) Duration usersProcessed,
-            @NotNull @DurationMin(hours = 1) Duration userStats,
-            @NotNull @DurationMin(hours = 1) Duration deadLetter) {
-    }
 
     /**
      * @param brokerTimeout           the {@code kafka} component is DOWN when the broker does not describe its cluster within this time

@@ -88,10 +88,10 @@ public final class ProcessorInstances {
                 "--spring.kafka.streams.application-id=stream-processor-" + suffix,
                 "--spring.kafka.streams.state-dir=" + stateRoot.resolve(instanceName).toAbsolutePath(),
                 "--spring.kafka.streams.properties.num.stream.threads=2",
-                "--userstream.processor.topics.users-created=" + topic("users_created"),
-                "--userstream.processor.topics.users-processed=" + topic("users_processed"),
-                "--userstream.processor.topics.user-stats=" + topic("user_stats"),
-                "--userstream.processor.topics.dead-letter=" + topic("users_dlq")));
+                "--userstream.topics.users-created=" + topic("users_created"),
+                "--userstream.topics.users-processed=" + topic("users_processed"),
+                "--userstream.topics.user-stats=" + topic("user_stats"),
+                "--userstream.topics.dead-letter=" + topic("users_dlq")));
         // The stack's API users: Actuator's details and metrics are for them only.
         stack.apiLogins().springProperties().forEach((name, value) -> args.add("--" + name + "=" + value));
         // The processor's own Kafka principal, with only its ACLs.

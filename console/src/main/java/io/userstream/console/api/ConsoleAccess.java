@@ -1,6 +1,7 @@
 package io.userstream.console.api;
 
 import io.userstream.console.ConsoleProperties;
+import io.userstream.schema.topic.TopicLayout;
 import io.userstream.security.AccessRules;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,8 +27,8 @@ class ConsoleAccess {
     static final String[] PAGE = {"/", "/index.html", "/app.js", "/app.css", "/webjars/uplot/**"};
 
     @Bean
-    AccessRules consoleAccessRules(ConsoleProperties properties) {
-        String deadLetterRecords = "/api/v1/topics/" + properties.topics().deadLetters() + "/messages";
+    AccessRules consoleAccessRules(ConsoleProperties properties, TopicLayout topics) {
+        String deadLetterRecords = "/api/v1/topics/" + topics.deadLetter() + "/messages";
         String auditRecords = "/api/v1/topics/" + properties.topics().redriveAudit() + "/messages";
         return exchanges -> exchanges
                 .pathMatchers("/api/v1/dead-letters", "/api/v1/dead-letters/**", "/api/v1/redrives",

@@ -1,6 +1,6 @@
 package io.userstream.console.deadletters;
 
-import io.userstream.console.ConsoleProperties;
+import io.userstream.schema.topic.TopicLayout;
 import io.userstream.console.deadletters.DeadLetter.Status;
 import io.userstream.console.follow.HeadersOnly;
 import io.userstream.console.follow.Origin;
@@ -44,7 +44,7 @@ public class DeadLetterIndex implements InitializingBean, DisposableBean, Follow
     private static final int SAMPLES = 3;
 
     private final KafkaClients clients;
-    private final ConsoleProperties properties;
+    private final TopicLayout topics;
     private final ProcessedUsersFollower processed;
     private final Map<Origin, Entry> byOrigin = new ConcurrentHashMap<>();
     /** Dead-letter records per (reason, stage) and minute of failure: the chart of counts over time. */
@@ -53,15 +53,15 @@ public class DeadLetterIndex implements InitializingBean, DisposableBean, Follow
     private final Map<Origin, Integer> sent = new ConcurrentHashMap<>();
     private TopicTail<Void> tail;
 
-    public DeadLetterIndex(KafkaClients clients, ConsoleProperties properties, ProcessedUsersFollower processed) {
+    public DeadLetterIndex(KafkaClients clients, TopicLayout topics, ProcessedUsersFollower processed) {
         this.clients = clients;
-        this.properties = properties;
+        this.topics = topics;
         this.processed = processed;
     }
 
     @Override
     public void afterPropertiesSet() {
-        tail = new TopicTail<>(clients, properties.topics().deadLetters(), new HeadersOnly(), this::handle).start();
+        tail = new TopicTail<>(clients, topics.deadLetter(), new HeadersOnly(), this::handle).start();
     }
 
     void handle(ConsumerRecords<String, Void> records) {
@@ -132,7 +132,7 @@ public class DeadLetterIndex implements InitializingBean, DisposableBean, Follow
     /** Dead letters of one run refused by the processor (validation or undecodable): they were processed too. */
     public long processorDeadLetters(String runId) {
         return byOrigin.values().stream()
-                .filter(e -> runId.equals(e.runId) && e.origin.topic().equals(properties.topics().created()))
+                .filter(e -> runId.equals(e.runId) && e.origin.topic().equals(topics.usersCreated()))
                 .count();
     }
 
@@ -141,7 +141,7 @@ public class DeadLetterIndex implements InitializingBean, DisposableBean, Follow
     }
 
     private DeadLetter view(Entry e) {
-        boolean redrivable = e.origin.topic().equals(properties.topics().created());
+        boolean redrivable = e.origin.topic().equals(topics.usersCreated());
         Status status;
         if (processed.isResolved(e.origin)) {
             status = Status.RESOLVED;

@@ -1,6 +1,6 @@
 package io.userstream.console.follow;
 
-import io.userstream.console.ConsoleProperties;
+import io.userstream.schema.topic.TopicLayout;
 import io.userstream.console.kafka.KafkaClients;
 import io.userstream.schema.RecordHeaders;
 import java.util.Map;
@@ -28,9 +28,9 @@ public class ProcessedUsersFollower implements InitializingBean, DisposableBean,
     private final Set<Origin> resolved = ConcurrentHashMap.newKeySet();
     private TopicTail<Void> tail;
 
-    public ProcessedUsersFollower(KafkaClients clients, ConsoleProperties properties) {
+    public ProcessedUsersFollower(KafkaClients clients, TopicLayout topics) {
         this.clients = clients;
-        this.topic = properties.topics().processed();
+        this.topic = topics.usersProcessed();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.userstream.console.redrive;
 
 import io.userstream.console.ConsoleProperties;
+import io.userstream.schema.topic.TopicLayout;
 import io.userstream.console.api.InvalidRequestException;
 import io.userstream.console.api.ServerUnavailableException;
 import io.userstream.console.deadletters.DeadLetter;
@@ -55,16 +56,18 @@ public class Redriver {
     private final KafkaClients kafka;
     private final KafkaTemplate<String, byte[]> template;
     private final ConsoleProperties properties;
+    private final TopicLayout topics;
     private final JsonMapper json;
     private final ValueCorrections corrections;
     private volatile boolean auditTopicReady;
 
     public Redriver(DeadLetterIndex index, KafkaClients kafka, KafkaTemplate<String, byte[]> template,
-                    ConsoleProperties properties, JsonMapper json, ValueCorrections corrections) {
+                    ConsoleProperties properties, TopicLayout topics, JsonMapper json, ValueCorrections corrections) {
         this.index = index;
         this.kafka = kafka;
         this.template = template;
         this.properties = properties;
+        this.topics = topics;
         this.json = json;
         this.corrections = corrections;
     }
@@ -136,7 +139,7 @@ public class Redriver {
     private String whyNot(DeadLetter deadLetter) {
         if (!deadLetter.redrivable()) {
             return "refused by " + (deadLetter.service().isEmpty() ? "a service" : deadLetter.service()) + " on its way from "
-                    + deadLetter.origin().topic() + ": only records refused on their way from " + properties.topics().created()
+                    + deadLetter.origin().topic() + ": only records refused on their way from " + topics.usersCreated()
                     + " go back through validation";
         }
         if (deadLetter.status() == Status.RESOLVED) {
@@ -156,7 +159,7 @@ public class Redriver {
         if (wanted.isEmpty()) {
             return found;
         }
-        String topic = properties.topics().deadLetters();
+        String topic = topics.deadLetter();
         try (KafkaConsumer<String, byte[]> consumer = kafka.consumer("console-redrive", new ByteArrayDeserializer())) {
             for (Map.Entry<Integer, List<Long>> entry : wanted.entrySet()) {
                 TopicPartition partition = new TopicPartition(topic, entry.getKey());
@@ -201,15 +204,15 @@ public class Redriver {
                 List<DeadLetter> sending = new ArrayList<>();
                 List<CompletableFuture<SendResult<String, byte[]>>> futures = new ArrayList<>();
                 for (DeadLetter deadLetter : chunk) {
-                    ConsumerRecord<String, byte[]> original = originals.get(properties.topics().deadLetters() + "-"
+                    ConsumerRecord<String, byte[]> original = originals.get(topics.deadLetter() + "-"
                             + deadLetter.dlqPartition() + "-" + deadLetter.dlqOffset());
                     if (original == null) {
                         partSkipped.add(new Redrive.Skipped(deadLetter.id(), "its record is no longer on "
-                                + properties.topics().deadLetters() + " (retention)"));
+                                + topics.deadLetter() + " (retention)"));
                         continue;
                     }
                     sending.add(deadLetter);
-                    futures.add(operations.send(new ProducerRecord<>(properties.topics().created(), null, at.toEpochMilli(),
+                    futures.add(operations.send(new ProducerRecord<>(topics.usersCreated(), null, at.toEpochMilli(),
                             original.key(), original.value(), headers(original, deadLetter, id, by))));
                 }
                 operations.flush();
@@ -225,7 +228,7 @@ public class Redriver {
                 return sent;
             });
         } catch (KafkaException e) {
-            throw new ServerUnavailableException("kafka", properties.topics().created(), e);
+            throw new ServerUnavailableException("kafka", topics.usersCreated(), e);
         }
     }
 
@@ -272,7 +275,7 @@ public class Redriver {
         if (auditTopicReady) {
             return;
         }
-        NewTopic topic = new NewTopic(properties.topics().redriveAudit(), 1, properties.topics().replicationFactor())
+        NewTopic topic = new NewTopic(properties.topics().redriveAudit(), 1, (short) topics.replicationFactor())
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
         try {
             kafka.admin().createTopics(List.of(topic)).all().get(properties.requestTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);

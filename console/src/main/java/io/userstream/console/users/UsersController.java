@@ -1,6 +1,7 @@
 package io.userstream.console.users;
 
 import io.userstream.console.ConsoleProperties;
+import io.userstream.schema.topic.TopicLayout;
 import io.userstream.console.api.InvalidRequestException;
 import io.userstream.console.api.ServerUnavailableException;
 import io.userstream.console.browse.BrowsedRecord;
@@ -36,8 +37,10 @@ class UsersController {
     private final MessageBrowser browser;
     private final WebClient http;
     private final ConsoleProperties properties;
+    private final String usersProcessed;
 
-    UsersController(MessageBrowser browser, WebClient.Builder http, ConsoleProperties properties) {
+    UsersController(MessageBrowser browser, WebClient.Builder http, ConsoleProperties properties, TopicLayout topics) {
+        this.usersProcessed = topics.usersProcessed();
         this.browser = browser;
         this.http = http.build();
         this.properties = properties;
@@ -56,7 +59,7 @@ class UsersController {
     }
 
     private List<BrowsedRecord> latestProcessed(int limit) {
-        String topic = properties.topics().processed();
+        String topic = usersProcessed;
         List<BrowsedRecord> records = new ArrayList<>();
         for (int partition = 0; ; partition++) {
             try {

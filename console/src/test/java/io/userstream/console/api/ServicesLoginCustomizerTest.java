@@ -75,7 +75,6 @@ class ServicesLoginCustomizerTest {
         return new ConsoleProperties(URI.create("http://127.0.0.1:8082"), URI.create("http://127.0.0.1:8083"),
                 URI.create("http://127.0.0.1:8084"), URI.create("http://127.0.0.1:8080"), "stream-processor",
                 Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofSeconds(2), Duration.ofSeconds(1), 20, 100,
-                new ConsoleProperties.Topics("users_created", "users_processed", "user_stats", "users_dlq",
-                        "users_redrive_audit", (short) 1), login);
+                new ConsoleProperties.Topics("users_redrive_audit"), login);
     }
 }

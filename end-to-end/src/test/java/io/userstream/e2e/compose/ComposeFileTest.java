@@ -280,47 +280,30 @@ class ComposeFileTest {
         }
     }
 
-    /** ingest-service → users_created → stream-processor → users_processed, user_stats, users_dlq → user-store-service. */
+    /**
+     * userstream.topics (common-schema's TopicLayout) is the one place the topics are set: every service binds it, so
+     * each reads the topics its upstream writes, and whatever compose sets of it, it sets alike for every service. The
+     * replicas must fit the brokers in the file, and acks=all needs no more in-sync replicas than there are replicas.
+     */
     @Test
-    void eachServiceReadsTheTopicsItsUpstreamWrites() {
-        ServiceConfiguration ingest = configurations.get(ServerKind.INGEST);
-        ServiceConfiguration processor = configurations.get(ServerKind.PROCESSOR);
-        ServiceConfiguration store = configurations.get(ServerKind.STORE);
-        String usersCreated = processor.property("userstream.processor.topics.users-created");
-        String usersProcessed = processor.property("userstream.processor.topics.users-processed");
-        String userStats = processor.property("userstream.processor.topics.user-stats");
-        String deadLetter = processor.property("userstream.processor.topics.dead-letter");
-        assertThat(List.of(usersCreated, usersProcessed, userStats, deadLetter)).as("stream-processor's four topics")
-                .doesNotContainNull().doesNotHaveDuplicates();
-        assertThat(ingest.property("ingest.publish.topic")).as("stream-processor reads the topic ingest-service publishes to")
-                .isNotBlank().isEqualTo(usersCreated);
-        assertThat(store.property("userstream.store.kafka.users-topic")).as("user-store-service stores the users stream-processor writes")
-                .isNotBlank().isEqualTo(usersProcessed);
-        assertThat(store.property("userstream.store.kafka.stats-topic")).as("user-store-service stores the stats stream-processor writes")
-                .isNotBlank().isEqualTo(userStats);
-        assertThat(store.property("userstream.store.kafka.dlq-topic")).as("user-store-service counts the dead letters stream-processor writes")
-                .isNotBlank().isEqualTo(deadLetter);
-        assertThat(processor.property("spring.kafka.streams.properties.errors.dead.letter.queue.topic.name"))
-                .as("Kafka Streams' own dead-letter topic").isEqualTo(deadLetter);
-    }
-
-    /** Whichever service starts first creates a shared topic: all must agree, and one broker holds one replica. */
-    @Test
-    void theServicesCreateSharedTopicsAlikeWithReplicasTheBrokersCanHold() {
-        ServiceConfiguration ingest = configurations.get(ServerKind.INGEST);
-        ServiceConfiguration processor = configurations.get(ServerKind.PROCESSOR);
-        ServiceConfiguration store = configurations.get(ServerKind.STORE);
-        String partitions = processor.property("userstream.processor.topics.partitions");
-        assertThat(ingest.property("ingest.publish.partitions")).as("partitions of the topics ingest-service creates").isEqualTo(partitions);
-        assertThat(store.property("userstream.store.kafka.partitions")).as("partitions of the topics user-store-service creates").isEqualTo(partitions);
-        ServiceConfiguration console = configurations.get(ServerKind.CONSOLE);
-        List.of(Map.entry(ingest, "ingest.publish.replication-factor"),
-                Map.entry(processor, "userstream.processor.topics.replication-factor"),
-                Map.entry(store, "userstream.store.kafka.replication-factor"),
-                Map.entry(console, "userstream.console.topics.replication-factor")).forEach(replication ->
-                assertThat(Integer.parseInt(replication.getKey().property(replication.getValue())))
-                        .as("%s: %s, with %d broker(s) in the file", replication.getKey().name(), replication.getValue(), compose.brokerCount())
-                        .isBetween(1, compose.brokerCount()));
+    void everyServiceHasTheSameTopicLayoutAndTheBrokersCanHoldIt() {
+        List<ServiceConfiguration> services = ServerKind.services().stream().map(configurations::get).toList();
+        Set<String> keys = services.get(0).knownProperties("userstream.topics.");
+        assertThat(keys).as("userstream.topics in %s's jar", services.get(0).name())
+                .contains("userstream.topics.users-created", "userstream.topics.partitions", "userstream.topics.replication-factor");
+        for (ServiceConfiguration service : services) {
+            assertThat(service.knownProperties("userstream.topics.")).as("%s binds userstream.topics", service.name()).isEqualTo(keys);
+            for (String key : keys) {
+                assertThat(service.propertyOrDefault(key)).as("%s: %s", service.name(), key)
+                        .isNotBlank().isEqualTo(services.get(0).propertyOrDefault(key));
+            }
+        }
+        ServiceConfiguration any = services.get(0);
+        int replicas = Integer.parseInt(any.propertyOrDefault("userstream.topics.replication-factor"));
+        assertThat(replicas).as("userstream.topics.replication-factor, with %d broker(s) in the file", compose.brokerCount())
+                .isBetween(1, compose.brokerCount());
+        assertThat(Integer.parseInt(any.propertyOrDefault("userstream.topics.min-insync-replicas")))
+                .as("userstream.topics.min-insync-replicas").isBetween(1, replicas);
     }
 
     /** exactly_once_v2 needs the broker's transaction log, whose defaults (3 replicas, min ISR 2) one broker cannot hold. */
@@ -647,27 +630,21 @@ class ComposeFileTest {
     }
 
     /**
-     * The console shows the pipeline's own topics and the processor's Kafka Streams group, and re-drives dead
-     * letters into the topic the processor reads; its audit topic is a topic of its own.
+     * The console shows the processor's Kafka Streams group (the pipeline's topics are userstream.topics, as in every
+     * service); its audit topic is a topic of its own.
      */
     @Test
     void theConsoleReadsThePipelinesTopicsAndTheProcessorsGroup() {
         ServiceConfiguration console = configurations.get(ServerKind.CONSOLE);
         ServiceConfiguration processor = configurations.get(ServerKind.PROCESSOR);
-        Map.of("userstream.console.topics.created", "userstream.processor.topics.users-created",
-                "userstream.console.topics.processed", "userstream.processor.topics.users-processed",
-                "userstream.console.topics.stats", "userstream.processor.topics.user-stats",
-                "userstream.console.topics.dead-letters", "userstream.processor.topics.dead-letter").forEach((mine, theirs) ->
-                assertThat(console.property(mine)).as("console: %s is stream-processor's %s", mine, theirs)
-                        .isNotBlank().isEqualTo(processor.property(theirs)));
         assertThat(console.property("userstream.console.streams-application-id")).as("console: the processor's Streams group")
                 .isNotBlank().isEqualTo(processor.property("spring.kafka.streams.application-id"));
         assertThat(console.property("userstream.console.topics.redrive-audit")).as("console: its re-drive audit topic")
                 .isNotBlank()
-                .isNotIn(processor.property("userstream.processor.topics.users-created"),
-                        processor.property("userstream.processor.topics.users-processed"),
-                        processor.property("userstream.processor.topics.user-stats"),
-                        processor.property("userstream.processor.topics.dead-letter"));
+                .isNotIn(console.propertyOrDefault("userstream.topics.users-created"),
+                        console.propertyOrDefault("userstream.topics.users-processed"),
+                        console.propertyOrDefault("userstream.topics.user-stats"),
+                        console.propertyOrDefault("userstream.topics.dead-letter"));
     }
 
     /**

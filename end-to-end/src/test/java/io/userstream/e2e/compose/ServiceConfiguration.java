@@ -71,6 +71,7 @@ final class ServiceConfiguration {
     private final ComposeFile compose;
     private final Map<String, String> environment;
     private final Set<String> knownProperties = new TreeSet<>();
+    private final Map<String, String> metadataDefaults = new TreeMap<>();
     private final Binder binder;
 
     private ServiceConfiguration(ComposeFile compose, String name, Path bootJar) throws IOException {
@@ -87,7 +88,13 @@ final class ServiceConfiguration {
                 knownProperties.add(key.replaceAll("\\[\\d+]", ""));
             }
         }
-        knownProperties.addAll(metadataNames(bootJar));
+        Map<String, String> metadata = metadata(bootJar);
+        knownProperties.addAll(metadata.keySet());
+        metadata.forEach((key, value) -> {
+            if (value != null) {
+                metadataDefaults.put(key, value);
+            }
+        });
         // The API users every service takes (service-security's userstream.security.users, a map): those the file names.
         for (String user : List.of("reader", "operator")) {
             knownProperties.add("userstream.security.users." + user + ".password");
@@ -109,6 +116,17 @@ final class ServiceConfiguration {
     /** The value the service ends up with, placeholders resolved; null when unset. */
     String property(String key) {
         return binder.bind(key, Bindable.of(String.class)).orElse(null);
+    }
+
+    /** The value the service ends up with, or else the default its configuration metadata declares; null when neither. */
+    String propertyOrDefault(String key) {
+        String value = property(key);
+        return value != null ? value : metadataDefaults.get(key);
+    }
+
+    /** The properties the service has whose names start with that prefix. */
+    Set<String> knownProperties(String prefix) {
+        return knownProperties.stream().filter(key -> key.startsWith(prefix)).collect(Collectors.toCollection(TreeSet::new));
     }
 
     int port(String key, int fallback) {
@@ -223,10 +241,10 @@ final class ServiceConfiguration {
     /**
      * Property names the Spring Boot configuration metadata in a service's executable jar declares (its own
      * classes, where a module runs spring-boot-configuration-processor, and every library under BOOT-INF/lib),
-     * except map-typed ones.
+     * except map-typed ones, each with its declared default (null when none).
      */
-    private static Set<String> metadataNames(Path bootJar) throws IOException {
-        Set<String> names = new TreeSet<>();
+    private static Map<String, String> metadata(Path bootJar) throws IOException {
+        Map<String, String> names = new TreeMap<>();
         try (ZipFile jar = new ZipFile(bootJar.toFile())) {
             for (Enumeration<? extends ZipEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
                 ZipEntry entry = entries.nextElement();
@@ -246,14 +264,15 @@ final class ServiceConfiguration {
                 }
             }
         }
-        assertThat(names).as("Spring Boot configuration metadata in %s", bootJar).contains("server.port");
+        assertThat(names).as("Spring Boot configuration metadata in %s", bootJar).containsKey("server.port");
         return names;
     }
 
-    private static void addMetadataNames(InputStream json, Set<String> names) throws IOException {
+    private static void addMetadataNames(InputStream json, Map<String, String> names) throws IOException {
         for (JsonNode property : JSON.readTree(json.readAllBytes()).path("properties")) {
             if (!property.path("type").asText().startsWith("java.util.Map")) {
-                names.add(property.get("name").asText());
+                JsonNode defaultValue = property.get("defaultValue");
+                names.put(property.get("name").asText(), defaultValue == null || !defaultValue.isValueNode() ? null : defaultValue.asText());
             }
         }
     }

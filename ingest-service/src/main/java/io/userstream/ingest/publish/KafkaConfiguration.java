@@ -8,26 +8,25 @@ import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryC
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.apache.kafka.common.config.TopicConfig;
-import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import io.userstream.schema.topic.TopicLayout;
+import io.userstream.schema.topic.TopicLayoutCheck;
+import java.util.List;
 import org.springframework.kafka.core.KafkaAdmin;
 
-/** The users_created topic (created at start-up by KafkaAdmin), the producer's outage budget and the Kafka health check. */
+/** The users_created topic (checked at start-up), the producer's outage budget and the Kafka health check. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TopicLayout.class)
 class KafkaConfiguration {
 
+    /** users_created as userstream.topics lays it out: created when missing, checked before the producer sends. */
     @Bean
-    NewTopic usersCreatedTopic(PublishProperties properties) {
-        return TopicBuilder.name(properties.topic())
-                .partitions(properties.partitions())
-                .replicas(properties.replicationFactor())
-                .config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(properties.retention().toMillis()))
-                .build();
+    TopicLayoutCheck topicLayoutCheck(KafkaAdmin admin, TopicLayout topics) {
+        return new TopicLayoutCheck(admin.getConfigurationProperties(), topics.checkTimeout(), List.of(topics.usersCreatedTopic()));
     }
 
     /**

@@ -8,6 +8,7 @@ import io.userstream.ingest.fetch.FetchedPage;
 import io.userstream.ingest.fetch.FetchedUser;
 import io.userstream.schema.RecordHeaders;
 import io.userstream.schema.UserCreated;
+import io.userstream.schema.topic.TopicLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,9 +29,9 @@ public class UserPublisher {
     private final String outageBudget;
     private final Counter published;
 
-    public UserPublisher(KafkaTemplate<String, UserCreated> kafka, PublishProperties properties, MeterRegistry meters) {
+    public UserPublisher(KafkaTemplate<String, UserCreated> kafka, PublishProperties properties, TopicLayout topics, MeterRegistry meters) {
         this.kafka = kafka;
-        this.topic = properties.topic();
+        this.topic = topics.usersCreated();
         this.outageBudget = Durations.format(properties.outageBudget());
         this.published = Counter.builder("ingest.users.published")
                 .description("Users acknowledged by Kafka").register(meters);

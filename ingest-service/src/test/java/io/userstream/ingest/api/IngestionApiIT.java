@@ -28,7 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** The REST API against real Kafka, schema registry and PostgreSQL, with the offline Datafaker source. */
 @LocalServers({ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.POSTGRES})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "ingest.publish.topic=users_created_api_it",
+        "userstream.topics.users-created=users_created_api_it",
         "spring.flyway.schemas=ingest_api_it",
         "spring.flyway.default-schema=ingest_api_it",
         "spring.datasource.hikari.schema=ingest_api_it"})

@@ -52,7 +52,7 @@ public final class IngestThroughputBenchmark {
         List<String> arguments = new ArrayList<>(List.of("--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrapServers(),
                 "--spring.kafka.properties.schema.registry.url=" + stack.schemaRegistryUrl(),
-                "--ingest.publish.topic=" + topic,
+                "--userstream.topics.users-created=" + topic,
                 "--logging.level.root=WARN",
                 "--logging.level.io.userstream=INFO"));
         // ingest-service's database and own role (in this JVM's arguments, not a process command line).

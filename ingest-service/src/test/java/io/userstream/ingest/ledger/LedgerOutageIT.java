@@ -37,7 +37,7 @@ import tools.jackson.databind.ObjectMapper;
  */
 @LocalServers({ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.POSTGRES})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "ingest.publish.topic=users_created_ledger_outage_it",
+        "userstream.topics.users-created=users_created_ledger_outage_it",
         "spring.flyway.schemas=ingest_ledger_outage_it",
         "spring.flyway.default-schema=ingest_ledger_outage_it",
         "spring.datasource.hikari.schema=ingest_ledger_outage_it",

@@ -20,7 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 @LocalServers({ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.POSTGRES})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-        "ingest.publish.topic=users_created_ledger_role_it",
+        "userstream.topics.users-created=users_created_ledger_role_it",
         "spring.flyway.schemas=" + LedgerRoleIT.SCHEMA,
         "spring.flyway.default-schema=" + LedgerRoleIT.SCHEMA,
         "spring.datasource.hikari.schema=" + LedgerRoleIT.SCHEMA})

@@ -35,7 +35,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @LocalServers({ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.POSTGRES})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "ingest.publish.topic=users_created_short_outage_it",
+        "userstream.topics.users-created=users_created_short_outage_it",
         "spring.flyway.schemas=ingest_short_outage_it",
         "spring.flyway.default-schema=ingest_short_outage_it",
         "spring.datasource.hikari.schema=ingest_short_outage_it"})

@@ -173,7 +173,7 @@ class CrashResumeIT {
                 "--spring.flyway.schemas=" + SCHEMA,
                 "--spring.flyway.default-schema=" + SCHEMA,
                 "--spring.datasource.hikari.schema=" + SCHEMA,
-                "--ingest.publish.topic=" + TOPIC,
+                "--userstream.topics.users-created=" + TOPIC,
                 "--ingest.randomuser.base-url=" + SERVER.url("/api/1.4/"),
                 "--ingest.randomuser.min-backoff=10ms",
                 "--ingest.randomuser.max-backoff=50ms"));

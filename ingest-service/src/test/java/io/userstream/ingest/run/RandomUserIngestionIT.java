@@ -42,7 +42,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @LocalServers({ServerKind.KAFKA, ServerKind.REGISTRY, ServerKind.POSTGRES})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "ingest.publish.topic=" + RandomUserIngestionIT.TOPIC,
+        "userstream.topics.users-created=" + RandomUserIngestionIT.TOPIC,
         "spring.flyway.schemas=ingest_randomuser_it",
         "spring.flyway.default-schema=ingest_randomuser_it",
         "spring.datasource.hikari.schema=ingest_randomuser_it",

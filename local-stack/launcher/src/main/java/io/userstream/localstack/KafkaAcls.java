@@ -1,7 +1,6 @@
 package io.userstream.localstack;
 
 import static org.apache.kafka.common.acl.AclOperation.ALL;
-import static org.apache.kafka.common.acl.AclOperation.ALTER;
 import static org.apache.kafka.common.acl.AclOperation.CREATE;
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE;
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE_CONFIGS;
@@ -29,8 +28,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * Everything else is denied ({@code allow.everyone.if.no.acl.found=false}). Topics are granted by prefix, the default
  * name: {@code users_created} covers {@code users_created_<suffix>} too, which integration tests use to keep their
  * records apart on a shared broker while each service runs with its own principal.
- * Creating a topic a service declares needs CREATE, DESCRIBE, DESCRIBE_CONFIGS and ALTER (Spring's KafkaAdmin
- * describes it and widens its partitions). Compose grants the same in docker/kafka/kafka-init.sh (ComposeFileTest compares).
+ * A service "declares" the topics it uses: creates them when missing and compares the others with userstream.topics
+ * (common-schema's TopicLayoutCheck), which needs CREATE, DESCRIBE and DESCRIBE_CONFIGS. No ALTER: no service may add
+ * partitions or change a topic's settings. Compose grants the same in docker/kafka/kafka-init.sh (ComposeFileTest compares).
  */
 public final class KafkaAcls {
 
@@ -40,7 +40,7 @@ public final class KafkaAcls {
     static final String USERS_DLQ = "users_dlq";
     static final String REDRIVE_AUDIT = "users_redrive_audit";
 
-    private static final List<AclOperation> DECLARES = List.of(CREATE, DESCRIBE, DESCRIBE_CONFIGS, ALTER);
+    private static final List<AclOperation> DECLARES = List.of(CREATE, DESCRIBE, DESCRIBE_CONFIGS);
 
     private KafkaAcls() {
     }

@@ -15,7 +15,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -134,6 +139,23 @@ class KafkaAccessIT {
             } else {
                 assertThatThrownBy(() -> send.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(TopicAuthorizationException.class);
             }
+        }
+    }
+
+    /** The services create the topics they use when missing, and change none: partitions and settings are an operator's. */
+    @ParameterizedTest(name = "{0} cannot add partitions to or reconfigure {1}")
+    @MethodSource("serviceAndTopic")
+    void noServiceChangesATopicsPartitionsOrSettings(ServerKind service, String topic) throws Exception {
+        try (Admin admin = Admin.create(stack.kafkaClientProperties(stack.kafkaLogins().service(service)))) {
+            assertThatThrownBy(() -> admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(2))).all().get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class);
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            AlterConfigOp retention = new AlterConfigOp(new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, "3600000"), AlterConfigOp.OpType.SET);
+            assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(resource, List.of(retention))).all().get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        try (Admin admin = Admin.create(stack.kafkaClientProperties())) {
+            assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()).hasSize(1);
         }
     }
 

@@ -2,6 +2,7 @@ package io.userstream.processor.runtime;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -10,8 +11,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.userstream.processor.ProcessorProperties;
 import io.userstream.processor.topology.UserProcessingTopology;
 import io.userstream.schema.UserProcessed;
+import io.userstream.schema.topic.TopicLayout;
+import io.userstream.schema.topic.TopicLayoutCheck;
 
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -22,13 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /** Wires the topology into Spring Kafka's Streams support: topics, threads, shutdown. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TopicLayout.class)
 class StreamsRuntimeConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(StreamsRuntimeConfiguration.class);
@@ -39,8 +42,8 @@ class StreamsRuntimeConfiguration {
     }
 
     @Bean
-    UserProcessingTopology userProcessingTopology(ProcessorProperties properties, KafkaProperties kafka, Clock clock) {
-        return new UserProcessingTopology(properties, Map.copyOf(kafka.getProperties()), clock, kafka.getStreams().getApplicationId());
+    UserProcessingTopology userProcessingTopology(ProcessorProperties properties, TopicLayout topics, KafkaProperties kafka, Clock clock) {
+        return new UserProcessingTopology(properties, topics, Map.copyOf(kafka.getProperties()), clock, kafka.getStreams().getApplicationId());
     }
 
     @Bean
@@ -48,21 +51,14 @@ class StreamsRuntimeConfiguration {
         return topology.addTo(builder);
     }
 
-    /** Created (or widened) by KafkaAdmin before the Streams client starts; equal partition counts co-partition the keys. */
+    /**
+     * The four topics as userstream.topics lays them out: created when missing, checked before the Streams client
+     * starts (a singleton's initialization, before any lifecycle bean). Equal partition counts co-partition the keys.
+     */
     @Bean
-    KafkaAdmin.NewTopics userstreamTopics(ProcessorProperties properties) {
-        ProcessorProperties.Topics topics = properties.topics();
-        ProcessorProperties.Retention retention = topics.retention();
-        return new KafkaAdmin.NewTopics(
-                topic(topics.usersCreated(), retention.usersCreated(), topics),
-                topic(topics.usersProcessed(), retention.usersProcessed(), topics),
-                topic(topics.userStats(), retention.userStats(), topics),
-                topic(topics.deadLetter(), retention.deadLetter(), topics));
-    }
-
-    private static NewTopic topic(String name, Duration retention, ProcessorProperties.Topics topics) {
-        return TopicBuilder.name(name).partitions(topics.partitions()).replicas(topics.replicationFactor())
-                .config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis())).build();
+    TopicLayoutCheck topicLayoutCheck(KafkaAdmin admin, TopicLayout topics) {
+        return new TopicLayoutCheck(admin.getConfigurationProperties(), topics.checkTimeout(), List.of(topics.usersCreatedTopic(),
+                topics.usersProcessedTopic(), topics.userStatsTopic(), topics.deadLetterTopic()));
     }
 
     @Bean
@@ -76,7 +72,7 @@ class StreamsRuntimeConfiguration {
      * metric and for the health check, which turns DOWN when threads keep dying.
      */
     @Bean
-    StreamsBuilderFactoryBeanConfigurer streamsRuntime(ProcessorProperties properties, MeterRegistry meters,
+    StreamsBuilderFactoryBeanConfigurer streamsRuntime(ProcessorProperties properties, TopicLayout topics, MeterRegistry meters,
                                                        StreamThreadReplacements replacements) {
         Counter replaced = Counter.builder("userstream.processor.stream.threads.replaced")
                 .description("Stream threads replaced after an uncaught exception")
@@ -89,7 +85,8 @@ class StreamsRuntimeConfiguration {
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             factoryBean.setCloseTimeout((int) properties.closeTimeout().toSeconds());
-            factoryBean.setStreamsConfiguration(withOutageBudget(factoryBean.getStreamsConfiguration(), properties.outageBudget()));
+            factoryBean.setStreamsConfiguration(withTopicLayout(
+                    withOutageBudget(factoryBean.getStreamsConfiguration(), properties.outageBudget()), topics));
         };
     }
 
@@ -102,6 +99,19 @@ class StreamsRuntimeConfiguration {
         String millis = Long.toString(outageBudget.toMillis());
         config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), millis);
         config.put(StreamsConfig.producerPrefix(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), millis);
+        return config;
+    }
+
+    /**
+     * Kafka Streams' own topics (changelogs, repartitioning) replicated like ours, and its dead letters (records it
+     * cannot deserialize) sent to our dead-letter topic: userstream.topics is the one place these are set.
+     */
+    static Properties withTopicLayout(Properties streamsConfiguration, TopicLayout topics) {
+        Properties config = new Properties();
+        config.putAll(streamsConfiguration);
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(topics.replicationFactor()));
+        config.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(topics.minInsyncReplicas()));
+        config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetter());
         return config;
     }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.userstream.processor.ProcessorProperties;
+import io.userstream.schema.topic.TopicLayout;
 import io.userstream.processor.consume.SourcedUserSerde;
 import io.userstream.processor.dedupe.FirstSightingFilter;
 import io.userstream.processor.deadletter.InvalidUserDeadLetterer;
@@ -61,17 +62,21 @@ public class UserProcessingTopology {
     public static final String STATS_STORE = "stats-window-counts";
 
     private final ProcessorProperties properties;
+    private final TopicLayout topics;
     private final Map<String, ?> serdeConfigs;
     private final Clock clock;
     private final String service;
 
     /**
+     * @param topics       the topics read and written
      * @param serdeConfigs {@code schema.registry.url} and other settings of our Avro serde
      * @param clock        processing time: "not in the future", age, processedAt, dlq.failed-at
      * @param service      the dlq.service header value
      */
-    public UserProcessingTopology(ProcessorProperties properties, Map<String, ?> serdeConfigs, Clock clock, String service) {
+    public UserProcessingTopology(ProcessorProperties properties, TopicLayout topics, Map<String, ?> serdeConfigs, Clock clock,
+                                  String service) {
         this.properties = properties;
+        this.topics = topics;
         this.serdeConfigs = serdeConfigs;
         this.clock = clock;
         this.service = service;
@@ -86,7 +91,6 @@ public class UserProcessingTopology {
 
     /** Adds every step to {@code builder}; returns the stream of users emitted to users_processed. */
     public KStream<String, UserProcessed> addTo(StreamsBuilder builder) {
-        ProcessorProperties.Topics topics = properties.topics();
         UserValidator validator = new UserValidator(clock);
         UserNormalizer normalizer = new UserNormalizer(clock);
 

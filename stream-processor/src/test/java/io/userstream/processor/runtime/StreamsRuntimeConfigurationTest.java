@@ -7,25 +7,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Properties;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.userstream.processor.ProcessorProperties;
+import io.userstream.schema.topic.TopicLayout;
 
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 
 /**
  * The uncaught-exception policy (replace the thread, count it, remember it for the health check within its window)
- * and the producer's outage budget.
+ * the producer's outage budget, and the topic layout Kafka Streams' own topics follow.
  */
 class StreamsRuntimeConfigurationTest {
 
     private static final Duration WINDOW = Duration.ofMinutes(10);
     private static final ProcessorProperties PROPERTIES = new ProcessorProperties(
-            new ProcessorProperties.Topics("a", "b", "c", "d", 6, 1, new ProcessorProperties.Retention(
-                    Duration.ofDays(7), Duration.ofDays(7), Duration.ofDays(7), Duration.ofDays(14))),
             Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(24), Duration.ofSeconds(7), Duration.ofMinutes(5),
             new ProcessorProperties.Health(Duration.ofSeconds(3), WINDOW, 3));
 
@@ -35,7 +37,7 @@ class StreamsRuntimeConfigurationTest {
         StreamThreadReplacements replacements = new StreamThreadReplacements(Clock.systemUTC(), WINDOW);
         StreamsBuilderFactoryBean factoryBean = new StreamsBuilderFactoryBean();
 
-        new StreamsRuntimeConfiguration().streamsRuntime(PROPERTIES, meters, replacements).configure(factoryBean);
+        new StreamsRuntimeConfiguration().streamsRuntime(PROPERTIES, TopicLayout.defaults(), meters, replacements).configure(factoryBean);
         StreamThreadExceptionResponse first = factoryBean.getStreamsUncaughtExceptionHandler().handle(new IllegalStateException("boom"));
         factoryBean.getStreamsUncaughtExceptionHandler().handle(new IllegalArgumentException("boom again"));
 
@@ -55,13 +57,30 @@ class StreamsRuntimeConfigurationTest {
         configured.put("processing.guarantee", "exactly_once_v2");
         factoryBean.setStreamsConfiguration(configured);
 
-        new StreamsRuntimeConfiguration().streamsRuntime(PROPERTIES, new SimpleMeterRegistry(),
+        new StreamsRuntimeConfiguration().streamsRuntime(PROPERTIES, TopicLayout.defaults(), new SimpleMeterRegistry(),
                 new StreamThreadReplacements(Clock.systemUTC(), WINDOW)).configure(factoryBean);
 
         assertThat(factoryBean.getStreamsConfiguration())
                 .containsEntry("producer.max.block.ms", "300000")
                 .containsEntry("producer.delivery.timeout.ms", "300000")
                 .containsEntry("processing.guarantee", "exactly_once_v2");
+    }
+
+    @Test
+    void internalTopicsAndDeadLettersFollowTheTopicLayout() {
+        StreamsBuilderFactoryBean factoryBean = new StreamsBuilderFactoryBean();
+        factoryBean.setStreamsConfiguration(new Properties());
+        TopicLayout cluster = new Binder(new MapConfigurationPropertySource(Map.of("userstream.topics.replication-factor", "3",
+                "userstream.topics.min-insync-replicas", "2", "userstream.topics.dead-letter", "dlq_v2")))
+                .bindOrCreate("userstream.topics", TopicLayout.class);
+
+        new StreamsRuntimeConfiguration().streamsRuntime(PROPERTIES, cluster, new SimpleMeterRegistry(),
+                new StreamThreadReplacements(Clock.systemUTC(), WINDOW)).configure(factoryBean);
+
+        assertThat(factoryBean.getStreamsConfiguration())
+                .containsEntry("replication.factor", "3")
+                .containsEntry("topic.min.insync.replicas", "2")
+                .containsEntry("errors.dead.letter.queue.topic.name", "dlq_v2");
     }
 
     @Test

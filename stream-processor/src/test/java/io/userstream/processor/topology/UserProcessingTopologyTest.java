@@ -18,6 +18,7 @@ import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.test.LocalServers;
 import io.userstream.processor.ProcessorProperties;
+import io.userstream.schema.topic.TopicLayout;
 import io.userstream.processor.Users;
 import io.userstream.schema.StatsDimension;
 import io.userstream.schema.UserCreated;
@@ -57,8 +58,6 @@ class UserProcessingTopologyTest {
     private static final Duration FLUSH = Duration.ofSeconds(1);
     private static final Duration LATENESS_LIMIT = Duration.ofHours(24);
     private static final ProcessorProperties PROPERTIES = new ProcessorProperties(
-            new ProcessorProperties.Topics("users_created", "users_processed", "user_stats", "users_dlq", 6, 1,
-                    new ProcessorProperties.Retention(Duration.ofDays(7), Duration.ofDays(7), Duration.ofDays(7), Duration.ofDays(14))),
             RETENTION, WINDOW, FLUSH, LATENESS_LIMIT, Duration.ofSeconds(10), Duration.ofMinutes(5),
             new ProcessorProperties.Health(Duration.ofSeconds(3), Duration.ofMinutes(10), 3));
 
@@ -91,7 +90,7 @@ class UserProcessingTopologyTest {
         config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "users_dlq");
         config.put(StreamsConfig.STATE_DIR_CONFIG, "target/topology-test-state");
         driver = new TopologyTestDriver(
-                new UserProcessingTopology(PROPERTIES, serdeConfigs, clock = new SettableClock(NOW), "stream-processor-test").build(),
+                new UserProcessingTopology(PROPERTIES, TopicLayout.defaults(), serdeConfigs, clock = new SettableClock(NOW), "stream-processor-test").build(),
                 config, NOW);
 
         userCreatedSerializer = new AvroSerializer<>();
@@ -522,7 +521,7 @@ class UserProcessingTopologyTest {
 
     @Test
     void everyStepIsNamedInTheTopologyDescription() {
-        String description = new UserProcessingTopology(PROPERTIES, serdeConfigs, Clock.systemUTC(), "x").build().describe().toString();
+        String description = new UserProcessingTopology(PROPERTIES, TopicLayout.defaults(), serdeConfigs, Clock.systemUTC(), "x").build().describe().toString();
 
         assertThat(description).contains("source-users-created", "validate", "dead-letter-invalid", "sink-users-dlq",
                 "normalize-and-enrich", "deduplicate-by-user-id", "sink-users-processed", "count-per-dimension-in-task",

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.userstream.schema.topic.TopicLayout;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
@@ -29,11 +30,13 @@ class DeadLetterPublisher {
     private final KafkaTemplate<String, byte[]> template;
     private final KafkaStoreProperties properties;
     private final MeterRegistry meters;
+    private final String topic;
 
-    DeadLetterPublisher(KafkaTemplate<String, byte[]> template, KafkaStoreProperties properties, MeterRegistry meters) {
+    DeadLetterPublisher(KafkaTemplate<String, byte[]> template, KafkaStoreProperties properties, TopicLayout topics, MeterRegistry meters) {
         this.template = template;
         this.properties = properties;
         this.meters = meters;
+        this.topic = topics.deadLetter();
     }
 
     /** @throws KafkaException if the broker did not take every dead letter in time (the batch is retried) */
@@ -52,7 +55,7 @@ class DeadLetterPublisher {
             Thread.currentThread().interrupt();
             throw new KafkaException("Interrupted while sending dead letters", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaException("Could not send " + deadLetters.size() + " dead letters to " + properties.dlqTopic(), e);
+            throw new KafkaException("Could not send " + deadLetters.size() + " dead letters to " + topic, e);
         }
         for (DeadLetter deadLetter : deadLetters) {
             meters.counter("userstream.store.records.dead.lettered", "reason", deadLetter.reason()).increment();
@@ -61,7 +64,7 @@ class DeadLetterPublisher {
 
     private ProducerRecord<String, byte[]> toProducerRecord(DeadLetter deadLetter) {
         var source = deadLetter.record();
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(properties.dlqTopic(), source.key(), source.value());
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, source.key(), source.value());
         Headers headers = record.headers();
         for (Header original : source.headers()) {
             if (!original.key().startsWith("dlq.")) {

@@ -6,6 +6,7 @@ import io.userstream.store.write.RunDeadLetter;
 import io.userstream.store.write.WriteFailure;
 import java.util.ArrayList;
 import java.util.List;
+import io.userstream.schema.topic.TopicLayout;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,18 +34,25 @@ class DeadLetterRecordsListener {
     private final DeadLetterDecoder decoder;
     private final DeadLetterWriter writer;
     private final MeterRegistry meters;
+    private final String topic;
 
-    DeadLetterRecordsListener(DeadLetterDecoder decoder, DeadLetterWriter writer, MeterRegistry meters) {
+    DeadLetterRecordsListener(DeadLetterDecoder decoder, DeadLetterWriter writer, MeterRegistry meters, TopicLayout topics) {
         this.decoder = decoder;
         this.writer = writer;
         this.meters = meters;
+        this.topic = topics.deadLetter();
+    }
+
+    /** What {@link #onBatch} reads back (userstream.topics): the dead-letter topic. */
+    public String topic() {
+        return topic;
     }
 
     private record Unattributed(ConsumerRecord<String, byte[]> record, DeadLetterAttribution.Unattributable why) {
     }
 
     @KafkaListener(id = LISTENER_ID, idIsGroup = false, groupId = "${userstream.store.kafka.dead-letter-group-id}",
-            batch = "true", topics = "${userstream.store.kafka.dlq-topic}")
+            batch = "true", topics = "#{__listener.topic()}")
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
         List<RunDeadLetter> attributed = new ArrayList<>();
         List<Unattributed> unattributed = new ArrayList<>();

@@ -2,20 +2,21 @@ package io.userstream.store.consume;
 
 import io.userstream.schema.serde.AvroDeserializer;
 import io.userstream.schema.serde.AvroSerdeConfig;
-import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import io.userstream.schema.topic.TopicLayout;
+import io.userstream.schema.topic.TopicLayoutCheck;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ContainerCustomizer;
-import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.RetryListener;
@@ -23,12 +24,13 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 /** The decoder, the topics, and the error handler that retries a failed batch until it is stored. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TopicLayout.class)
 class KafkaConsumerConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConsumerConfiguration.class);
 
     @Bean
-    RecordDecoder recordDecoder(KafkaProperties kafka, KafkaStoreProperties topics) {
+    RecordDecoder recordDecoder(KafkaProperties kafka, TopicLayout topics) {
         Map<String, Object> config = new HashMap<>(kafka.getProperties());
         config.put(AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
         AvroDeserializer<Object> deserializer = new AvroDeserializer<>();
@@ -97,23 +99,10 @@ class KafkaConsumerConfiguration {
         return container -> container.getContainerProperties().setFixTxOffsets(true);
     }
 
+    /** The topics the service reads and writes, as userstream.topics lays them out: created when missing, checked before the listeners start. */
     @Bean
-    NewTopic usersProcessedTopic(KafkaStoreProperties properties) {
-        return topic(properties.usersTopic(), properties.retention().usersTopic(), properties);
-    }
-
-    @Bean
-    NewTopic userStatsTopic(KafkaStoreProperties properties) {
-        return topic(properties.statsTopic(), properties.retention().statsTopic(), properties);
-    }
-
-    @Bean
-    NewTopic deadLetterTopic(KafkaStoreProperties properties) {
-        return topic(properties.dlqTopic(), properties.retention().dlqTopic(), properties);
-    }
-
-    private static NewTopic topic(String name, Duration retention, KafkaStoreProperties properties) {
-        return TopicBuilder.name(name).partitions(properties.partitions()).replicas(properties.replicationFactor())
-                .config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis())).build();
+    TopicLayoutCheck topicLayoutCheck(KafkaAdmin admin, TopicLayout topics) {
+        return new TopicLayoutCheck(admin.getConfigurationProperties(), topics.checkTimeout(),
+                List.of(topics.usersProcessedTopic(), topics.userStatsTopic(), topics.deadLetterTopic()));
     }
 }

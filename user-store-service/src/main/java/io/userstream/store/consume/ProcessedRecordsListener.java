@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.userstream.schema.topic.TopicLayout;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,18 +47,25 @@ class ProcessedRecordsListener {
     private final StatsWriter statsWriter;
     private final DeadLetterWriter deadLetterRows;
     private final DeadLetterPublisher deadLetters;
+    private final List<String> topics;
 
     ProcessedRecordsListener(RecordDecoder decoder, UserWriter userWriter, StatsWriter statsWriter, DeadLetterWriter deadLetterRows,
-                             DeadLetterPublisher deadLetters) {
+                             DeadLetterPublisher deadLetters, TopicLayout topics) {
         this.decoder = decoder;
         this.userWriter = userWriter;
         this.statsWriter = statsWriter;
         this.deadLetterRows = deadLetterRows;
         this.deadLetters = deadLetters;
+        this.topics = List.of(topics.usersProcessed(), topics.userStats());
+    }
+
+    /** What {@link #onBatch} subscribes to (userstream.topics): users_processed and user_stats. */
+    public List<String> topics() {
+        return topics;
     }
 
     @KafkaListener(id = LISTENER_ID, idIsGroup = false, batch = "true",
-            topics = {"${userstream.store.kafka.users-topic}", "${userstream.store.kafka.stats-topic}"})
+            topics = "#{__listener.topics()}")
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
         Map<Object, ConsumerRecord<String, byte[]>> sources = new IdentityHashMap<>();
         List<UserProcessed> users = new ArrayList<>();

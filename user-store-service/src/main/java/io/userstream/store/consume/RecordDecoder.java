@@ -5,6 +5,7 @@ import io.userstream.schema.UserStats;
 import io.userstream.schema.serde.AvroDeserializer;
 import io.userstream.schema.serde.SchemaRegistryException;
 import io.userstream.schema.serde.UndecodableRecordException;
+import io.userstream.schema.topic.TopicLayout;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 
@@ -16,9 +17,9 @@ import org.apache.kafka.common.errors.SerializationException;
 final class RecordDecoder {
 
     private final AvroDeserializer<Object> deserializer;
-    private final KafkaStoreProperties topics;
+    private final TopicLayout topics;
 
-    RecordDecoder(AvroDeserializer<Object> deserializer, KafkaStoreProperties topics) {
+    RecordDecoder(AvroDeserializer<Object> deserializer, TopicLayout topics) {
         this.deserializer = deserializer;
         this.topics = topics;
     }
@@ -38,10 +39,10 @@ final class RecordDecoder {
             // e.g. a writer schema naming a class this service does not have
             return new Decoded.Unreadable(record, "undecodable", e.getMessage());
         }
-        if (record.topic().equals(topics.usersTopic()) && value instanceof UserProcessed user) {
+        if (record.topic().equals(topics.usersProcessed()) && value instanceof UserProcessed user) {
             return new Decoded.User(user);
         }
-        if (record.topic().equals(topics.statsTopic()) && value instanceof UserStats stats) {
+        if (record.topic().equals(topics.userStats()) && value instanceof UserStats stats) {
             return new Decoded.Stats(stats);
         }
         return new Decoded.Unreadable(record, "unexpected-type", "Topic " + record.topic() + " carried a "

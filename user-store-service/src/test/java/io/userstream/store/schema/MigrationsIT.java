@@ -22,6 +22,9 @@ class MigrationsIT {
     @Autowired
     CqlSession session;
 
+    @Autowired
+    CassandraStoreProperties properties;
+
     private final CqlMigrations shipped = CqlMigrations.load(new PathMatchingResourcePatternResolver(), "classpath:cassandra/migrations/");
 
     @Test
@@ -70,5 +73,53 @@ class MigrationsIT {
         } finally {
             session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(Duration.ofSeconds(60)));
         }
+    }
+
+    @Test
+    void aKeyspaceReplicatedOtherwiseThanConfiguredStopsStartUpAndIsLeftAsItIs() {
+        CassandraStoreProperties threeReplicas = withReplication("userstream_it", "{'class': 'NetworkTopologyStrategy', 'datacenter1': 3}");
+
+        assertThatThrownBy(() -> SchemaConfiguration.checkReplication(session, threeReplicas))
+                .isInstanceOf(KeyspaceReplicationException.class)
+                .hasMessageContaining("Keyspace userstream_it has replication {'class': 'SimpleStrategy', 'replication_factor': 1}, "
+                        + "userstream.store.cassandra.replication is {'class': 'NetworkTopologyStrategy', 'datacenter1': 3}")
+                .hasMessageContaining("ALTER KEYSPACE userstream_it WITH replication = {'class': 'NetworkTopologyStrategy', 'datacenter1': 3}");
+        assertThat(session.refreshSchema().getKeyspace("userstream_it").orElseThrow().getReplication())
+                .containsEntry("replication_factor", "1");
+    }
+
+    @Test
+    void theConfiguredReplicationPassesAsCassandraSpellsIt() {
+        SchemaConfiguration.checkReplication(session, withReplication("userstream_it", REPLICATION));
+        String keyspace = "userstream_nts_" + System.nanoTime();
+        String replicationFactorEverywhere = "{'class': 'NetworkTopologyStrategy', 'replication_factor': 1}";
+        try {
+            session.execute(SimpleStatement.newInstance("CREATE KEYSPACE " + keyspace + " WITH replication = " + replicationFactorEverywhere)
+                    .setTimeout(Duration.ofSeconds(60)));
+            // Cassandra stores one entry per data centre ({datacenter1=1}); the setting still matches it.
+            SchemaConfiguration.checkReplication(session, withReplication(keyspace, replicationFactorEverywhere));
+            assertThatThrownBy(() -> SchemaConfiguration.checkReplication(session,
+                    withReplication(keyspace, "{'class': 'NetworkTopologyStrategy', 'replication_factor': 2}")))
+                    .isInstanceOf(KeyspaceReplicationException.class).hasMessageContaining("'datacenter1': 1");
+        } finally {
+            session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(Duration.ofSeconds(60)));
+        }
+    }
+
+    @Test
+    void aMissingKeyspaceThatThisInstanceDoesNotMigrateStopsStartUp() {
+        CassandraStoreProperties notMigrating = new CassandraStoreProperties("userstream_absent", REPLICATION, false,
+                properties.migrationsLocation(), properties.writeConsistency(), properties.readConsistency(), properties.maxInFlightWrites(),
+                properties.schemaTimeout(), properties.schemaDebounceWindow(), properties.reconnectMaxDelay());
+
+        assertThatThrownBy(() -> SchemaConfiguration.checkReplication(session, notMigrating))
+                .isInstanceOf(KeyspaceReplicationException.class)
+                .hasMessage("Keyspace userstream_absent does not exist (userstream.store.cassandra.migrate=false: another instance or a job creates it)");
+    }
+
+    private CassandraStoreProperties withReplication(String keyspace, String replication) {
+        return new CassandraStoreProperties(keyspace, replication, properties.migrate(), properties.migrationsLocation(),
+                properties.writeConsistency(), properties.readConsistency(), properties.maxInFlightWrites(), properties.schemaTimeout(),
+                properties.schemaDebounceWindow(), properties.reconnectMaxDelay());
     }
 }
