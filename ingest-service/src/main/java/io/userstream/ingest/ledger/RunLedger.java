@@ -29,15 +29,18 @@ public class RunLedger {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final RunOwner owner;
 
-    public RunLedger(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+    /** {@code owner}: this instance, which queues and executes the runs it creates, resumes or takes over. */
+    public RunLedger(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, RunOwner owner) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
+        this.owner = owner;
     }
 
     /**
-     * Records a new PENDING run, or returns the run already recorded under the same idempotency key.
+     * Records a new PENDING run, this instance's, or returns the run already recorded under the same idempotency key.
      *
      * @return the run, whether this call created it, and the fingerprint of the request that created it
      */
@@ -46,8 +49,9 @@ public class RunLedger {
         try {
             jdbc.sql("""
                     insert into ingestion_run (id, idempotency_key, source, requested, batch_size, seed, nationalities,
-                                               status, created_at, request_fingerprint)
-                    values (:id, :key, :source, :requested, :batchSize, :seed, :nationalities, 'PENDING', :now, :fingerprint)
+                                               status, created_at, request_fingerprint, owner, lease_until)
+                    values (:id, :key, :source, :requested, :batchSize, :seed, :nationalities, 'PENDING', :now, :fingerprint,
+                            :owner, :leaseUntil)
                     """)
                     .param("id", id)
                     .param("key", run.idempotencyKey())
@@ -58,6 +62,8 @@ public class RunLedger {
                     .param("nationalities", String.join(",", run.nationalities()))
                     .param("now", now())
                     .param("fingerprint", run.requestFingerprint())
+                    .param("owner", owner.instanceId())
+                    .param("leaseUntil", leaseUntil())
                     .update();
             return new Created(find(id).orElseThrow(), true, run.requestFingerprint());
         } catch (DuplicateKeyException sameKey) {
@@ -90,22 +96,25 @@ public class RunLedger {
                 .param("id", runId).query(Integer.class).list());
     }
 
-    /** PENDING or FAILED → RUNNING; false if the run was in another state (e.g. resumed twice at once). */
+    /**
+     * PENDING or FAILED → RUNNING; false if the run was in another state (e.g. resumed twice at once) or is no longer
+     * this instance's (taken over by another).
+     */
     public boolean markRunning(UUID runId, Set<RunStatus> from) {
         return jdbc.sql("""
-                update ingestion_run set status = 'RUNNING', started_at = :now, finished_at = null
-                where id = :id and status in (:from)
+                update ingestion_run set status = 'RUNNING', started_at = :now, finished_at = null, lease_until = :leaseUntil
+                where id = :id and status in (:from) and owner = :owner
                 """)
-                .param("id", runId).param("now", now())
+                .param("id", runId).param("now", now()).param("owner", owner.instanceId()).param("leaseUntil", leaseUntil())
                 .param("from", from.stream().map(Enum::name).toList())
                 .update() == 1;
     }
 
-    /** PENDING or FAILED → PENDING again, for a resume accepted but not started yet. */
+    /** FAILED → PENDING again and this instance's, for a resume accepted but not started yet. */
     public boolean markPendingForResume(UUID runId) {
-        return jdbc.sql("update ingestion_run set status = 'PENDING', last_error = null, finished_at = null "
-                        + "where id = :id and status = 'FAILED'")
-                .param("id", runId).update() == 1;
+        return jdbc.sql("update ingestion_run set status = 'PENDING', last_error = null, finished_at = null, "
+                        + "owner = :owner, lease_until = :leaseUntil where id = :id and status = 'FAILED'")
+                .param("id", runId).param("owner", owner.instanceId()).param("leaseUntil", leaseUntil()).update() == 1;
     }
 
     /**
@@ -156,38 +165,84 @@ public class RunLedger {
                 .param("id", runId).param("now", now()).param("pages", pageCount).update() == 1;
     }
 
+    /** → FAILED, unless another instance took the run over meanwhile: a run it executes is not this one's to fail. */
     public void markFailed(UUID runId, String error) {
-        jdbc.sql("update ingestion_run set status = 'FAILED', last_error = :error, finished_at = :now where id = :id")
-                .param("id", runId).param("error", error).param("now", now()).update();
+        jdbc.sql("""
+                update ingestion_run set status = 'FAILED', last_error = :error, finished_at = :now, owner = null, lease_until = null
+                where id = :id and (owner = :owner or owner is null)
+                """)
+                .param("id", runId).param("error", error).param("now", now()).param("owner", owner.instanceId()).update();
     }
 
     /**
-     * RUNNING → PENDING for a run the stopping service interrupted: the next start resumes it
-     * ({@link #requeueInterruptedRuns()}).
+     * RUNNING → PENDING for a run this stopping instance interrupted, released at once: the next instance to look
+     * ({@link #claimAbandonedRuns}, or this one's next start) resumes it.
      */
     public void markInterrupted(UUID runId, String reason) {
-        jdbc.sql("update ingestion_run set status = 'PENDING', last_error = :reason, finished_at = null "
-                        + "where id = :id and status = 'RUNNING'")
-                .param("id", runId).param("reason", reason).update();
+        jdbc.sql("""
+                update ingestion_run set status = 'PENDING', last_error = :reason, finished_at = null, owner = null, lease_until = null
+                where id = :id and status = 'RUNNING' and owner = :owner
+                """)
+                .param("id", runId).param("reason", reason).param("owner", owner.instanceId()).update();
     }
 
     /**
-     * Start-up, before this instance started any run: the runs a previous process left RUNNING (killed)
-     * or PENDING (stopped, or not started yet) become PENDING, to be resumed.
+     * Start-up, before this instance queued any run: claims the unfinished runs (RUNNING or PENDING) that are its own
+     * from before a restart, released, or whose lease ran out. They become PENDING, to be resumed here.
      *
      * @return their ids, oldest first
      */
-    public List<UUID> requeueInterruptedRuns() {
+    public List<UUID> claimRunsAtStart() {
+        return claim("owner is null or owner = :owner or lease_until < :now", Set.of());
+    }
+
+    /**
+     * While running: claims the unfinished runs another instance released or stopped renewing (it died), except
+     * {@code here}, the runs this instance has queued or executes.
+     *
+     * @return their ids, oldest first
+     */
+    public List<UUID> claimAbandonedRuns(Set<UUID> here) {
+        return claim("owner is null or lease_until < :now", here);
+    }
+
+    private List<UUID> claim(String claimable, Set<UUID> except) {
         return jdbc.sql("""
-                with interrupted as (
-                    update ingestion_run set status = 'PENDING', finished_at = null,
-                           last_error = coalesce(last_error, 'interrupted: the service stopped while the run was ' || status)
-                    where status in ('RUNNING', 'PENDING')
+                with claimed as (
+                    update ingestion_run set status = 'PENDING', finished_at = null, owner = :owner, lease_until = :leaseUntil,
+                           last_error = coalesce(last_error, 'interrupted: the instance executing it stopped while the run was ' || status)
+                    where status in ('RUNNING', 'PENDING') and (%s) and not (id = any(:except))
                     returning id, created_at
                 )
-                select id from interrupted order by created_at
-                """)
+                select id from claimed order by created_at
+                """.formatted(claimable))
+                .param("owner", owner.instanceId()).param("leaseUntil", leaseUntil()).param("now", now())
+                .param("except", except.toArray(UUID[]::new))
                 .query(UUID.class).list();
+    }
+
+    /**
+     * Extends this instance's lease on the runs it has queued or executes ({@code here}).
+     *
+     * @return those of them that are no longer this instance's: another instance took them over while this one did not
+     *         renew (a pause, a PostgreSQL outage); this instance must stop executing them
+     */
+    public Set<UUID> renewLeases(Set<UUID> here) {
+        if (here.isEmpty()) {
+            return Set.of();
+        }
+        UUID[] ids = here.toArray(UUID[]::new);
+        jdbc.sql("update ingestion_run set lease_until = :leaseUntil where id = any(:ids) and owner = :owner "
+                        + "and status in ('PENDING', 'RUNNING')")
+                .param("leaseUntil", leaseUntil()).param("ids", ids).param("owner", owner.instanceId()).update();
+        return new HashSet<>(jdbc.sql("select id from ingestion_run where id = any(:ids) and owner <> :owner "
+                        + "and status in ('PENDING', 'RUNNING')")
+                .param("ids", ids).param("owner", owner.instanceId()).query(UUID.class).list());
+    }
+
+    /** This instance as the ledger names it. */
+    public RunOwner owner() {
+        return owner;
     }
 
     /** The users of a run that could not be published, with the reason, in page order. */
@@ -203,6 +258,10 @@ public class RunLedger {
 
     private Timestamp now() {
         return Timestamp.from(clock.instant());
+    }
+
+    private Timestamp leaseUntil() {
+        return Timestamp.from(clock.instant().plus(owner.lease()));
     }
 
     private static IngestionRun run(ResultSet rs, int row) throws SQLException {

@@ -3,7 +3,6 @@ package io.userstream.ingest.run;
 import io.userstream.ingest.fetch.Nationalities;
 import io.userstream.ingest.ledger.FailedUser;
 import io.userstream.ingest.ledger.IngestionRun;
-import io.userstream.ingest.ledger.InterruptedRunRecovery;
 import io.userstream.ingest.ledger.NewRun;
 import io.userstream.ingest.ledger.RunLedger;
 import io.userstream.ingest.ledger.RunStatus;
@@ -13,14 +12,20 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -33,7 +38,7 @@ import org.springframework.stereotype.Service;
  * ledger is the source of truth for their state. Blocking: call it from a blocking-capable scheduler.
  */
 @Service
-public class IngestionService implements DisposableBean, InterruptedRunRecovery.InterruptedRunResumer {
+public class IngestionService implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(IngestionService.class);
 
@@ -41,6 +46,8 @@ public class IngestionService implements DisposableBean, InterruptedRunRecovery.
     private final RunExecution execution;
     private final RunProperties properties;
     private final ThreadPoolExecutor runThreads;
+    /** The runs queued or executing in this instance: the ones whose lease it renews. */
+    private final Map<UUID, Future<?>> here = new ConcurrentHashMap<>();
 
     public IngestionService(RunLedger ledger, RunExecution execution, RunProperties properties) {
         this.ledger = ledger;
@@ -124,10 +131,23 @@ public class IngestionService implements DisposableBean, InterruptedRunRecovery.
         return ledger.failures(id, limit);
     }
 
-    /** Schedules a run {@link InterruptedRunRecovery} found interrupted by a previous stop (now PENDING). */
-    @Override
-    public void resumeInterrupted(UUID runId) {
+    /** Schedules a run {@link RunTakeover} claimed for this instance (now PENDING): interrupted, released or abandoned. */
+    void resumeClaimed(UUID runId) {
         schedule(runId, RunStatus.PENDING);
+    }
+
+    /** The runs queued or executing here. */
+    Set<UUID> runsHere() {
+        return Set.copyOf(here.keySet());
+    }
+
+    /** Stops executing a run another instance took over (it does not touch the ledger: the run is not this one's). */
+    void abandon(UUID runId) {
+        Future<?> run = here.remove(runId);
+        if (run != null) {
+            log.warn("Run {} was taken over by another instance while this one did not renew its lease; stopping it here", runId);
+            run.cancel(true);
+        }
     }
 
     public Optional<IngestionRun> findByIdempotencyKey(String key) {
@@ -135,9 +155,20 @@ public class IngestionService implements DisposableBean, InterruptedRunRecovery.
     }
 
     private void schedule(UUID id, RunStatus from) {
+        AtomicReference<Future<?>> self = new AtomicReference<>();
+        FutureTask<Void> run = new FutureTask<>(() -> {
+            try {
+                execution.execute(id, from);
+            } finally {
+                here.remove(id, self.get());
+            }
+        }, null);
+        self.set(run);
+        here.put(id, run);
         try {
-            runThreads.execute(() -> execution.execute(id, from));
+            runThreads.execute(run);
         } catch (RejectedExecutionException e) {
+            here.remove(id);
             ledger.markFailed(id, "rejected: " + properties.concurrentRuns() + " runs executing and "
                     + properties.queuedRuns() + " queued; resume this run later");
         }

@@ -39,7 +39,7 @@ import reactor.core.scheduler.Schedulers;
  * done as soon as Kafka acknowledged all its usable users (on a ledger thread, so progress shows even
  * while the run thread waits for the next fetch). Up to {@code pagesInFlight} pages are fetched ahead
  * of their acknowledgements. Ledger calls ride out a PostgreSQL outage ({@link LedgerRetry}). Any other
- * failure fails the run with the error (resumable); a stop leaves it PENDING for the next start.
+ * failure fails the run with the error (resumable); a stop releases it PENDING for the next instance to resume.
  */
 @Component
 public class RunExecution implements DisposableBean {
@@ -145,11 +145,12 @@ public class RunExecution implements DisposableBean {
         }
     }
 
-    /** Records why the run stopped; if even that fails, the run stays RUNNING and the next start resumes it. */
+    /** Records why the run stopped; if even that fails, the run stays RUNNING until its lease runs out (RunTakeover). */
     private void end(UUID runId, boolean interrupted, Throwable failure) {
         try {
             if (interrupted) {
-                log.warn("Run {} interrupted by the service stopping; the next start resumes it", runId);
+                log.warn("Run {} interrupted: this instance is stopping (the run is released for the next instance or start to"
+                        + " resume), or another instance took it over", runId);
                 ledger.markInterrupted(runId, "interrupted: the service stopped while the run was RUNNING; it resumes at the next start");
             } else {
                 String error = messageOf(failure);
@@ -157,7 +158,8 @@ public class RunExecution implements DisposableBean {
                 retry.run("mark run " + runId + " failed", () -> ledger.markFailed(runId, error));
             }
         } catch (RuntimeException unrecorded) {
-            log.error("Run {} stopped ({}) but the ledger could not record it: it stays RUNNING until the next start resumes it",
+            log.error("Run {} stopped ({}) but the ledger could not record it: it stays RUNNING until its lease runs out and"
+                            + " this instance or another resumes it",
                     runId, messageOf(failure), unrecorded);
         }
     }
