@@ -276,7 +276,8 @@ public class Redriver {
             return;
         }
         NewTopic topic = new NewTopic(properties.topics().redriveAudit(), 1, (short) topics.replicationFactor())
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+                        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(topics.minInsyncReplicas())));
         try {
             kafka.admin().createTopics(List.of(topic)).all().get(properties.requestTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
