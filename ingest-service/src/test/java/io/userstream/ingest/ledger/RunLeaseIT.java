@@ -8,7 +8,6 @@ import io.userstream.localstack.test.LocalServers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -46,14 +45,24 @@ class RunLeaseIT {
     TransactionTemplate transactions;
 
     /** Ahead of the real time, so the service's own instance sees every lease of this test as live. */
-    private final MovableClock clock = new MovableClock(Instant.now().plus(2, ChronoUnit.HOURS));
+    private Instant now = Instant.now().plus(2, ChronoUnit.HOURS);
     private RunLedger a;
     private RunLedger b;
 
     @BeforeEach
     void twoInstances() {
-        a = new RunLedger(jdbc, transactions, clock, new RunOwner("instance-a", LEASE));
-        b = new RunLedger(jdbc, transactions, clock, new RunOwner("instance-b", LEASE));
+        advance(Duration.ZERO);
+    }
+
+    /** Both instances' clocks move on together. */
+    private void advance(Duration by) {
+        now = now.plus(by);
+        a = instance("instance-a");
+        b = instance("instance-b");
+    }
+
+    private RunLedger instance(String name) {
+        return new RunLedger(jdbc, transactions, Clock.fixed(now, ZoneOffset.UTC), new RunOwner(name, LEASE));
     }
 
     @Test
@@ -61,13 +70,13 @@ class RunLeaseIT {
         UUID run = newRun(a);
         assertThat(a.markRunning(run, Set.of(RunStatus.PENDING))).isTrue();
 
-        clock.advance(LEASE.minusSeconds(1));
+        advance(LEASE.minusSeconds(1));
         assertThat(b.claimAbandonedRuns(Set.of())).as("claimed while a's lease holds").doesNotContain(run);
         assertThat(a.renewLeases(Set.of(run))).as("a renews: nothing lost").isEmpty();
-        clock.advance(LEASE.minusSeconds(1));
+        advance(LEASE.minusSeconds(1));
         assertThat(b.claimAbandonedRuns(Set.of())).as("claimed after a renewed").doesNotContain(run);
 
-        clock.advance(LEASE.plusSeconds(1)); // a stopped renewing: it died
+        advance(LEASE.plusSeconds(1)); // a stopped renewing: it died
         assertThat(b.claimAbandonedRuns(Set.of())).contains(run);
         assertThat(owner(run)).isEqualTo("instance-b");
         assertThat(a.find(run).orElseThrow().status()).isEqualTo(RunStatus.PENDING);
@@ -79,7 +88,7 @@ class RunLeaseIT {
     void theInstanceThatLostARunLearnsItAtItsNextRenewalAndCanNoLongerChangeIt() {
         UUID run = newRun(a);
         a.markRunning(run, Set.of(RunStatus.PENDING));
-        clock.advance(LEASE.plusSeconds(1)); // a paused longer than its lease
+        advance(LEASE.plusSeconds(1)); // a paused longer than its lease
         assertThat(b.claimAbandonedRuns(Set.of())).contains(run);
         b.markRunning(run, Set.of(RunStatus.PENDING));
 
@@ -112,7 +121,7 @@ class RunLeaseIT {
         a.markRunning(mine, Set.of(RunStatus.PENDING)); // then instance-a was killed: RUNNING, lease still live
         UUID theirs = newRun(b);
 
-        RunLedger restarted = new RunLedger(jdbc, transactions, clock, new RunOwner("instance-a", LEASE));
+        RunLedger restarted = instance("instance-a");
         List<UUID> claimed = restarted.claimRunsAtStart();
 
         assertThat(claimed).contains(mine).doesNotContain(theirs);
@@ -123,7 +132,7 @@ class RunLeaseIT {
     @Test
     void whileRunningAnInstanceDoesNotClaimTheRunsItHasQueuedOrExecutesAgain() {
         UUID queued = newRun(a);
-        clock.advance(LEASE.plusSeconds(1)); // its lease ran out during a PostgreSQL outage, say
+        advance(LEASE.plusSeconds(1)); // its lease ran out during a PostgreSQL outage, say
 
         assertThat(a.claimAbandonedRuns(Set.of(queued))).doesNotContain(queued);
         assertThat(a.renewLeases(Set.of(queued))).isEmpty();
@@ -146,34 +155,5 @@ class RunLeaseIT {
 
     private String owner(UUID run) {
         return jdbc.sql("select owner from ingestion_run where id = :id").param("id", run).query((row, n) -> row.getString(1)).list().get(0);
-    }
-
-    /** A clock the test moves on. */
-    private static final class MovableClock extends Clock {
-
-        private Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

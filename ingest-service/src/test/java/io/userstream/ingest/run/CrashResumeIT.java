@@ -1,41 +1,26 @@
 package io.userstream.ingest.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.userstream.ingest.IngestServiceApplication;
 import io.userstream.ingest.TopicContents;
 import io.userstream.ingest.api.RunView;
 import io.userstream.ingest.fetch.RandomUserStub;
 import io.userstream.localstack.ApiLogin;
 import io.userstream.localstack.LocalStack;
-import io.userstream.localstack.PostgresLogin;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.test.LocalServers;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Predicate;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.http.MediaType;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The service stopped (or killed) in the middle of a run, then started again on the same database: the
@@ -64,20 +49,20 @@ class CrashResumeIT {
     @Test
     void aRunStoppedHalfWayResumesByItselfAtTheNextStartWithEveryUserAndNoneMissing(LocalStack stack) throws Exception {
         STUB.reset().delay(Duration.ofMillis(200)); // slow enough to stop the service half way
+        LedgerTables ledger = new LedgerTables(stack, SCHEMA);
         UUID id;
         try (ConfigurableApplicationContext first = start(stack)) {
-            id = startRun(client(first, stack.apiLogins().operator()), "{\"source\": \"randomuser\", \"count\": 1500, \"batchSize\": 50, \"seed\": \"crash\"}");
-            awaitRun(client(first, stack.apiLogins().reader()), id, run -> run.pagesDone() >= 5);
+            id = api(first, stack.apiLogins().operator()).start("{\"source\": \"randomuser\", \"count\": 1500, \"batchSize\": 50, \"seed\": \"crash\"}");
+            api(first, stack.apiLogins().reader()).await(id, run -> run.pagesDone() >= 5);
         }
         STUB.reset();
         Map<Integer, Integer> requestsBeforeRestart = requestsPerPage("crash", 30);
-        Set<Integer> doneBeforeRestart = pagesDone(stack, id);
+        Set<Integer> doneBeforeRestart = ledger.pagesDone(id);
         assertThat(doneBeforeRestart.size()).isBetween(5, 29);
-        assertThat(status(stack, id)).as("left for the next start to resume").isEqualTo("PENDING");
+        assertThat(ledger.status(id)).as("left for the next start to resume").isEqualTo("PENDING");
 
         try (ConfigurableApplicationContext second = start(stack)) {
-            RunView done = awaitRun(client(second, stack.apiLogins().reader()), id,
-                    run -> run.status().name().equals("SUCCEEDED") || run.status().name().equals("FAILED"));
+            RunView done = api(second, stack.apiLogins().reader()).awaitFinished(id);
 
             assertThat(done.status()).hasToString("SUCCEEDED");
             assertThat(done.fetched()).isEqualTo(1500);
@@ -98,25 +83,20 @@ class CrashResumeIT {
     @Test
     void aRunLeftRunningByAKilledProcessResumesByItselfAtTheNextStart(LocalStack stack) throws Exception {
         STUB.reset().delay(Duration.ofMillis(200));
+        LedgerTables ledger = new LedgerTables(stack, SCHEMA);
         UUID id;
         try (ConfigurableApplicationContext first = start(stack)) {
-            id = startRun(client(first, stack.apiLogins().operator()), "{\"source\": \"randomuser\", \"count\": 400, \"batchSize\": 50, \"seed\": \"killed\"}");
-            awaitRun(client(first, stack.apiLogins().reader()), id, run -> run.pagesDone() >= 2);
+            id = api(first, stack.apiLogins().operator()).start("{\"source\": \"randomuser\", \"count\": 400, \"batchSize\": 50, \"seed\": \"killed\"}");
+            api(first, stack.apiLogins().reader()).await(id, run -> run.pagesDone() >= 2);
         }
         // A killed process records nothing on the way out: its run stays RUNNING in the ledger.
-        try (Connection db = connect(stack);
-             PreparedStatement update = db.prepareStatement("update " + SCHEMA
-                     + ".ingestion_run set status = 'RUNNING', last_error = null, finished_at = null where id = ?")) {
-            update.setObject(1, id);
-            assertThat(update.executeUpdate()).isEqualTo(1);
-        }
+        ledger.leaveRunning(id);
         STUB.reset();
         Map<Integer, Integer> requestsBeforeRestart = requestsPerPage("killed", 8);
-        Set<Integer> doneBeforeRestart = pagesDone(stack, id);
+        Set<Integer> doneBeforeRestart = ledger.pagesDone(id);
 
         try (ConfigurableApplicationContext second = start(stack)) {
-            RunView done = awaitRun(client(second, stack.apiLogins().reader()), id,
-                    run -> run.status().name().equals("SUCCEEDED") || run.status().name().equals("FAILED"));
+            RunView done = api(second, stack.apiLogins().reader()).awaitFinished(id);
             assertThat(done.status()).hasToString("SUCCEEDED");
             assertThat(done.lastError()).isNull();
             assertThat(done.published()).isEqualTo(400);
@@ -129,81 +109,14 @@ class CrashResumeIT {
         assertThat(TopicContents.read(stack, TOPIC).keys()).containsAll(RandomUserIngestionIT.expectedKeys("killed", 400, 50, 0));
     }
 
-    /** As the service itself connects: its own role, in its database. */
-    private static Connection connect(LocalStack stack) throws SQLException {
-        PostgresLogin ingest = stack.postgresLogins().ingest();
-        return DriverManager.getConnection(stack.postgresJdbcUrl(stack.postgresIngestDatabase()), ingest.username(), ingest.password());
-    }
-
-    private static Set<Integer> pagesDone(LocalStack stack, UUID id) throws SQLException {
-        Set<Integer> pages = new HashSet<>();
-        try (Connection db = connect(stack);
-             PreparedStatement select = db.prepareStatement("select page_number from " + SCHEMA + ".ingestion_page where run_id = ?")) {
-            select.setObject(1, id);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    pages.add(rows.getInt(1));
-                }
-            }
-        }
-        return pages;
-    }
-
-    private static String status(LocalStack stack, UUID id) throws SQLException {
-        try (Connection db = connect(stack);
-             PreparedStatement select = db.prepareStatement("select status from " + SCHEMA + ".ingestion_run where id = ?")) {
-            select.setObject(1, id);
-            try (ResultSet rows = select.executeQuery()) {
-                rows.next();
-                return rows.getString(1);
-            }
-        }
-    }
-
     private static ConfigurableApplicationContext start(LocalStack stack) {
-        // Command-line arguments win over application.yml, as the launcher's properties do in @SpringBootTest.
-        List<String> arguments = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrapServers(),
-                "--spring.kafka.properties.schema.registry.url=" + stack.schemaRegistryUrl(),
-                "--spring.datasource.url=" + stack.postgresJdbcUrl(stack.postgresIngestDatabase()),
-                // In this JVM's arguments, not a process command line: ingest-service's own role, as the launcher gives it.
-                "--spring.datasource.username=" + stack.postgresLogins().ingest().username(),
-                "--spring.datasource.password=" + stack.postgresLogins().ingest().password(),
-                "--spring.flyway.schemas=" + SCHEMA,
-                "--spring.flyway.default-schema=" + SCHEMA,
-                "--spring.datasource.hikari.schema=" + SCHEMA,
-                "--userstream.topics.users-created=" + TOPIC,
-                "--ingest.randomuser.base-url=" + SERVER.url("/api/1.4/"),
-                "--ingest.randomuser.min-backoff=10ms",
-                "--ingest.randomuser.max-backoff=50ms"));
-        // The stack's API users (reader, operator), as @LocalServers gives them to a @SpringBootTest.
-        stack.apiLogins().springProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
-        // ingest-service's own Kafka principal, as @LocalServers gives it to a @SpringBootTest of ingest-service.
-        stack.kafkaLogins().service(ServerKind.INGEST).springProperties()
-                .forEach((name, value) -> arguments.add("--" + name + "=" + value));
-        return new SpringApplicationBuilder(IngestServiceApplication.class).run(arguments.toArray(String[]::new));
+        List<String> settings = IngestInstances.settings(stack, SCHEMA, TOPIC, SERVER.url("/api/1.4/").toString());
+        settings.addAll(List.of("ingest.randomuser.min-backoff=10ms", "ingest.randomuser.max-backoff=50ms"));
+        return IngestInstances.startInThisJvm(stack, settings);
     }
 
-    /** A client of the running service that calls it as {@code login}. */
-    private static WebTestClient client(ConfigurableApplicationContext context, ApiLogin login) {
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
-                .defaultHeaders(headers -> headers.setBasicAuth(login.username(), login.password())).build();
-    }
-
-    private static UUID startRun(WebTestClient web, String body) {
-        return web.post().uri("/api/v1/ingestions").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
-                .expectStatus().isAccepted().expectBody(RunView.class).returnResult().getResponseBody().id();
-    }
-
-    private static RunView get(WebTestClient web, UUID id) {
-        return web.get().uri("/api/v1/ingestions/{id}", id).exchange()
-                .expectStatus().isOk().expectBody(RunView.class).returnResult().getResponseBody();
-    }
-
-    private static RunView awaitRun(WebTestClient web, UUID id, Predicate<RunView> condition) {
-        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> get(web, id), condition::test);
+    private static RunsApi api(ConfigurableApplicationContext instance, ApiLogin login) {
+        return new RunsApi(IngestInstances.port(instance), login);
     }
 
     private static Map<Integer, Integer> requestsPerPage(String seed, int pages) {
