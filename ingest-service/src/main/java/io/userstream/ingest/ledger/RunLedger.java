@@ -240,6 +240,19 @@ public class RunLedger {
                 .param("ids", ids).param("owner", owner.instanceId()).query(UUID.class).list());
     }
 
+    /**
+     * A stopping instance gives up the runs it queued but never started (they stay PENDING): another instance, or
+     * this one's next start, takes them at once instead of waiting for their leases to run out.
+     */
+    public void releaseQueued(Set<UUID> here) {
+        if (here.isEmpty()) {
+            return;
+        }
+        jdbc.sql("update ingestion_run set owner = null, lease_until = null where id = any(:ids) and owner = :owner "
+                        + "and status = 'PENDING'")
+                .param("ids", here.toArray(UUID[]::new)).param("owner", owner.instanceId()).update();
+    }
+
     /** This instance as the ledger names it. */
     public RunOwner owner() {
         return owner;

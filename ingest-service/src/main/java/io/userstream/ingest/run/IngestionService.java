@@ -175,10 +175,11 @@ public class IngestionService implements DisposableBean {
     }
 
     /**
-     * Interrupts running runs so they record themselves PENDING (interrupted) while the ledger is still
-     * open; the next start resumes them, and the ones still queued. At the first sign of the stop, before any
-     * component stops: the HTTP client's connection pools stop with the context's lifecycle, before beans are
-     * destroyed, and a page cut off by that ("connection prematurely closed") failed the run instead (CrashResumeIT).
+     * Interrupts running runs so they record themselves PENDING (interrupted) and released while the ledger is still
+     * open, and releases the ones still queued; another instance, or the next start, resumes them. At the first sign
+     * of the stop, before any component stops: the HTTP client's connection pools stop with the context's lifecycle,
+     * before beans are destroyed, and a page cut off by that ("connection prematurely closed") failed the run instead
+     * (CrashResumeIT).
      */
     @EventListener(ContextClosedEvent.class)
     public void stopRuns() throws InterruptedException {
@@ -187,7 +188,13 @@ public class IngestionService implements DisposableBean {
         }
         runThreads.shutdownNow();
         if (!runThreads.awaitTermination(properties.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-            log.warn("Runs still executing after {}; the next start resumes them", properties.shutdownGrace());
+            log.warn("Runs still executing after {}; their leases run out and another instance or the next start resumes them",
+                    properties.shutdownGrace());
+        }
+        try {
+            ledger.releaseQueued(runsHere()); // executing ones released themselves (RunExecution), queued ones never started
+        } catch (RuntimeException e) {
+            log.warn("Could not release the runs queued here; another instance takes them once their leases run out: {}", e.toString());
         }
     }
 

@@ -116,6 +116,19 @@ class RunLeaseIT {
     }
 
     @Test
+    void runsAStoppingInstanceQueuedButNeverStartedAreReleasedAndClaimedAtOnce() {
+        UUID queued = newRun(a);
+        UUID executing = newRun(a);
+        a.markRunning(executing, Set.of(RunStatus.PENDING));
+
+        a.releaseQueued(Set.of(queued, executing));
+
+        assertThat(owner(queued)).isNull();
+        assertThat(owner(executing)).as("released by its own interruption, not here").isEqualTo("instance-a");
+        assertThat(b.claimAbandonedRuns(Set.of())).contains(queued).doesNotContain(executing);
+    }
+
+    @Test
     void anInstanceRestartedUnderItsNameTakesBackItsOwnRunsAtOnceButNotAnotherInstancesLiveOnes() {
         UUID mine = newRun(a);
         a.markRunning(mine, Set.of(RunStatus.PENDING)); // then instance-a was killed: RUNNING, lease still live
