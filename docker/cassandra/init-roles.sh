@@ -14,6 +14,13 @@ admin_password="${CASSANDRA_ADMIN_PASSWORD:?}"
 store="${CASSANDRA_USER_STORE_USER:?}"
 store_password="${CASSANDRA_USER_STORE_PASSWORD:?}"
 keyspace="${CASSANDRA_USER_STORE_KEYSPACE:-userstream}"
+# Replicas of system_auth (the roles) in datacenter1: 1 on the lone node of docker-compose.yml, 3 on the cluster of
+# docker-compose.cluster.yml, where fewer would let one node down lock every login out.
+auth_replicas="${CASSANDRA_SYSTEM_AUTH_REPLICAS:-1}"
+case "$auth_replicas" in
+  ''|*[!0-9]*) echo "cassandra-init: CASSANDRA_SYSTEM_AUTH_REPLICAS must be a number of replicas, was '$auth_replicas'" >&2; exit 1 ;;
+esac
+auth_replication="ALTER KEYSPACE system_auth WITH replication = {'class': 'NetworkTopologyStrategy', 'datacenter1': $auth_replicas}"
 
 for value in "$admin" "$admin_password" "$store" "$store_password" "$keyspace"; do
   case "$value" in
@@ -27,9 +34,10 @@ esac
 as_admin() { cqlsh "$host" 9042 -u "$admin" -p "$admin_password" "$@"; }
 
 if ! as_admin -e 'SELECT release_version FROM system.local' > /dev/null 2>&1; then
-  # First start: only the default superuser exists.
+  # First start: only the default superuser exists. system_auth gets its replicas before any role is made, so each
+  # role is written to all of them (roles made before a change of replicas need `nodetool repair system_auth`).
   if ! cqlsh "$host" 9042 -u cassandra -p cassandra \
-      -e "CREATE ROLE IF NOT EXISTS \"$admin\" WITH PASSWORD = '$admin_password' AND SUPERUSER = true AND LOGIN = true"; then
+      -e "$auth_replication; CREATE ROLE IF NOT EXISTS \"$admin\" WITH PASSWORD = '$admin_password' AND SUPERUSER = true AND LOGIN = true"; then
     echo "cassandra-init: neither $admin with CASSANDRA_ADMIN_PASSWORD nor the default superuser can log in" >&2
     exit 1
   fi
@@ -39,10 +47,8 @@ if as_admin -e "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace
     && ! as_admin -e "LIST ROLES OF \"$store\"" > /dev/null 2>&1; then
   legacy=true # the keyspace is older than the store's role: created before authentication
 fi
-# One node: system_auth on it alone. A cluster needs NetworkTopologyStrategy with 3 replicas per data center
-# (then `nodetool repair system_auth` on each node), or one node down can lock every login out.
 as_admin -e "
-  ALTER KEYSPACE system_auth WITH replication = {'class': 'NetworkTopologyStrategy', 'datacenter1': 1};
+  $auth_replication;
   CREATE ROLE IF NOT EXISTS \"$store\" WITH PASSWORD = '$store_password' AND LOGIN = true;
   ALTER ROLE \"$store\" WITH PASSWORD = '$store_password';
   GRANT CREATE ON ALL KEYSPACES TO \"$store\";

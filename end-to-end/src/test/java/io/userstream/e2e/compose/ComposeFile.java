@@ -18,14 +18,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 /**
- * docker-compose.yml (repository root) as Docker Compose reads it: YAML with anchors and merge keys, every
- * string value interpolated with .env.example's variables. Also the checks that concern the file as a whole
- * (dependencies, images, healthchecks, volumes) and the Kafka and registry addresses a client may use.
+ * docker-compose.yml (repository root), alone or with overlays such as docker-compose.cluster.yml, as Docker Compose
+ * reads them: YAML with anchors and merge keys, services that extend others, the files merged in order by Compose's
+ * rules (and its !reset and !override tags), every string value interpolated with .env.example's variables. Also the
+ * checks that concern the project as a whole (dependencies, images, healthchecks, volumes) and the Kafka and registry
+ * addresses a client may use.
  */
 final class ComposeFile {
 
@@ -56,24 +54,37 @@ final class ComposeFile {
     }
 
     /** {@code <root>/docker-compose.yml} with the variables of {@code <root>/.env.example}. */
-    @SuppressWarnings("unchecked")
     static ComposeFile read(Path root) throws IOException {
+        return read(root, List.of("docker-compose.yml"));
+    }
+
+    /** The files of {@code <root>}, merged in this order as {@code docker compose -f a -f b} does, with .env.example's variables. */
+    @SuppressWarnings("unchecked")
+    static ComposeFile read(Path root, List<String> files) throws IOException {
         Map<String, String> variables = readEnvFile(root.resolve(".env.example"));
-        Object file = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(root.resolve("docker-compose.yml")));
-        assertThat(file).as("docker-compose.yml is a YAML mapping").isInstanceOf(Map.class);
-        Object raw = ((Map<String, Object>) file).get("services");
-        Object services = interpolate(raw, variables);
-        assertThat(services).as("docker-compose.yml has services").isInstanceOf(Map.class);
-        Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
-        ((Map<String, Object>) services).forEach((name, service) -> {
-            assertThat(service).as("service %s is a mapping", name).isInstanceOf(Map.class);
-            byName.put(name, (Map<String, Object>) service);
-        });
+        Map<String, Object> raw = new LinkedHashMap<>();
+        Set<String> volumes = new java.util.TreeSet<>();
+        for (String name : files) {
+            Map<String, Object> file = ComposeMerge.load(root, name);
+            Object fileServices = file.get("services");
+            assertThat(fileServices).as("%s has services", name).isInstanceOf(Map.class);
+            ((Map<String, Object>) fileServices).forEach((service, definition) -> {
+                assertThat(definition).as("%s: service %s is a mapping", name, service).isInstanceOf(Map.class);
+                Map<String, Object> resolved = ComposeMerge.resolveExtends(root, name, (Map<String, Object>) fileServices, service);
+                raw.merge(service, resolved, (base, overlay) -> ComposeMerge.mergeService((Map<String, Object>) base,
+                        (Map<String, Object>) overlay));
+            });
+            if (file.get("volumes") instanceof Map<?, ?> declared) {
+                declared.keySet().forEach(volume -> volumes.add(String.valueOf(volume)));
+            }
+        }
         Map<String, Map<String, Object>> rawByName = new LinkedHashMap<>();
-        ((Map<String, Object>) raw).forEach((name, service) -> rawByName.put(name, (Map<String, Object>) service));
-        Set<String> volumes = ((Map<String, Object>) file).get("volumes") instanceof Map<?, ?> declared
-                ? declared.keySet().stream().map(String::valueOf).collect(Collectors.toSet())
-                : Set.of();
+        Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
+        raw.forEach((name, service) -> {
+            Map<String, Object> definition = (Map<String, Object>) ComposeMerge.withoutTags(service);
+            rawByName.put(name, definition);
+            byName.put(name, (Map<String, Object>) interpolate(definition, variables));
+        });
         return new ComposeFile(root, byName, rawByName, volumes);
     }
 
@@ -220,6 +231,25 @@ final class ComposeFile {
             }
         }
         return result;
+    }
+
+    /** The service another instance runs ("user-store-service-2" → "user-store-service"); a service is its own first instance. */
+    String instanceOf(String name) {
+        Matcher instance = Pattern.compile("(.+)-\\d+").matcher(name);
+        return instance.matches() && services.containsKey(instance.group(1)) ? instance.group(1) : name;
+    }
+
+    /** The extra names a service answers to in its networks ({@code networks: {default: {aliases: [...]}}}), in order. */
+    List<String> networkAliases(String name) {
+        List<String> aliases = new ArrayList<>();
+        if (service(name).get("networks") instanceof Map<?, ?> networks) {
+            networks.values().forEach(network -> {
+                if (network instanceof Map<?, ?> settings && settings.get("aliases") instanceof List<?> names) {
+                    names.forEach(alias -> aliases.add(String.valueOf(alias)));
+                }
+            });
+        }
+        return aliases;
     }
 
     /** depends_on as target → condition (the short list form means service_started). */

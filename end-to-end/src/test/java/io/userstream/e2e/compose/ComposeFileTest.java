@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.acl.AclBinding;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,17 +41,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  * point at services of the file and agree between upstream and downstream. airflow/tests/test_compose.py
  * checks the Airflow side.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ComposeFileTest {
 
     /** Cassandra's native transport port, which the official image does not let the environment change. */
     private static final int CQL_PORT = 9042;
 
-    private static ComposeFile compose;
-    private static final Map<ServerKind, ServiceConfiguration> configurations = new EnumMap<>(ServerKind.class);
+    protected ComposeFile compose;
+    protected final Map<ServerKind, ServiceConfiguration> configurations = new EnumMap<>(ServerKind.class);
+
+    /** The Compose files of the project under test, in the order of {@code docker compose -f ... -f ...}. */
+    protected List<String> composeFiles() {
+        return List.of("docker-compose.yml");
+    }
 
     @BeforeAll
-    static void readFiles() throws IOException {
-        compose = ComposeFile.read(Distributions.locate().repositoryRoot());
+    void readFiles() throws IOException {
+        compose = ComposeFile.read(Distributions.locate().repositoryRoot(), composeFiles());
         for (ServerKind service : ServerKind.services()) {
             configurations.put(service, ServiceConfiguration.of(compose, service));
         }
@@ -242,7 +249,7 @@ class ComposeFileTest {
     }
 
     /** The host path a service bind-mounts at {@code target}. */
-    private static String mountSource(String service, String target) {
+    private String mountSource(String service, String target) {
         Object volumes = compose.service(service).get("volumes");
         assertThat(volumes).as("volumes of %s", service).isInstanceOf(List.class);
         return ((List<?>) volumes).stream().map(Object::toString)
@@ -480,8 +487,9 @@ class ComposeFileTest {
             if (login.service().equals(init)) {
                 continue;
             }
-            String other = serviceOfPrincipal.putIfAbsent(login.principal(), login.service());
-            assertThat(other).as("principal %s: %s's alone", login.principal(), login.service()).isIn(null, login.service());
+            // Instances of one service (user-store-service-2 of the cluster's overlay) share its principal.
+            String other = serviceOfPrincipal.putIfAbsent(login.principal(), compose.instanceOf(login.service()));
+            assertThat(other).as("principal %s: %s's alone", login.principal(), login.service()).isIn(null, compose.instanceOf(login.service()));
             assertThat(users).as("%s's users (%s logs in as %s)", init, login.service(), login.principal()).containsKey(login.principal());
             assertThat(env.get(users.get(login.principal()))).as("%s: %s, %s's password (%s)", init, users.get(login.principal()),
                     login.principal(), login.variable()).isNotBlank().isEqualTo(login.password());
@@ -546,7 +554,7 @@ class ComposeFileTest {
     }
 
     /** The one-shot job of a Kafka image: kafka-init. */
-    private static String kafkaInit() {
+    private String kafkaInit() {
         assertThat(compose.kafkaJobs()).as("the one-shot job that creates Kafka's principals and ACLs").hasSize(1);
         return compose.kafkaJobs().get(0);
     }

@@ -68,20 +68,22 @@ final class ServiceConfiguration {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
+    private final String module;
     private final ComposeFile compose;
     private final Map<String, String> environment;
     private final Set<String> knownProperties = new TreeSet<>();
     private final Map<String, String> metadataDefaults = new TreeMap<>();
     private final Binder binder;
 
-    private ServiceConfiguration(ComposeFile compose, String name, Path bootJar) throws IOException {
+    private ServiceConfiguration(ComposeFile compose, String name, String module, Path bootJar) throws IOException {
         this.name = name;
+        this.module = module;
         this.compose = compose;
         this.environment = compose.environment(name);
         MutablePropertySources sources = new MutablePropertySources();
         sources.addLast(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
                 new LinkedHashMap<>(environment)));
-        Path applicationYml = compose.root().resolve(name).resolve("src/main/resources/application.yml");
+        Path applicationYml = compose.root().resolve(module).resolve("src/main/resources/application.yml");
         for (PropertySource<?> yml : new YamlPropertySourceLoader().load(name + " application.yml", new FileSystemResource(applicationYml))) {
             sources.addLast(yml);
             for (String key : ((EnumerablePropertySource<?>) yml).getPropertyNames()) {
@@ -105,8 +107,12 @@ final class ServiceConfiguration {
 
     /** The compose service of that name, whose module is the folder of the same name, with the jar {@code ./mvnw package} built there. */
     static ServiceConfiguration of(ComposeFile compose, ServerKind service) throws IOException {
-        return new ServiceConfiguration(compose, service.displayName(),
-                new Distributions(compose.root()).serviceJar(service));
+        return of(compose, service, service.displayName());
+    }
+
+    /** Another instance of the service: the compose service {@code name}, built from the service's module. */
+    static ServiceConfiguration of(ComposeFile compose, ServerKind service, String name) throws IOException {
+        return new ServiceConfiguration(compose, name, service.displayName(), new Distributions(compose.root()).serviceJar(service));
     }
 
     String name() {
@@ -201,7 +207,7 @@ final class ServiceConfiguration {
             }
         }));
         assertThat(dockerfile().all("EXPOSE").stream().flatMap(expose -> Arrays.stream(expose.split("\\s+"))))
-                .as("%s/Dockerfile EXPOSE", name).containsAnyOf(String.valueOf(port), port + "/tcp");
+                .as("%s/Dockerfile EXPOSE", module).containsAnyOf(String.valueOf(port), port + "/tcp");
     }
 
     /** Built from its module's Dockerfile with the repository root as context: a ./mvnw build, then a JRE 17 as non-root. */
@@ -211,30 +217,30 @@ final class ServiceConfiguration {
         Map<?, ?> map = (Map<?, ?>) build;
         assertThat(compose.root().resolve(String.valueOf(map.get("context"))).normalize())
                 .as("%s: build context is the repository root", name).isEqualTo(compose.root());
-        assertThat(String.valueOf(map.get("dockerfile"))).as("%s: dockerfile", name).isEqualTo(name + "/Dockerfile");
+        assertThat(String.valueOf(map.get("dockerfile"))).as("%s: dockerfile", name).isEqualTo(module + "/Dockerfile");
         Dockerfile dockerfile = dockerfile();
         dockerfile.stages().forEach(from -> {
             if (!dockerfile.stageNames().contains(from)) {
-                ComposeFile.assertPinned(from, name + "/Dockerfile");
+                ComposeFile.assertPinned(from, module + "/Dockerfile");
             }
         });
-        assertThat(dockerfile.all("RUN")).as("%s/Dockerfile: a RUN builds the module and what it needs with the wrapper", name)
-                .anySatisfy(run -> assertThat(run).contains("./mvnw", "-pl " + name, "-am", "package"));
-        assertThat(dockerfile.stages().get(dockerfile.stages().size() - 1)).as("%s/Dockerfile: runtime image", name)
+        assertThat(dockerfile.all("RUN")).as("%s/Dockerfile: a RUN builds the module and what it needs with the wrapper", module)
+                .anySatisfy(run -> assertThat(run).contains("./mvnw", "-pl " + module, "-am", "package"));
+        assertThat(dockerfile.stages().get(dockerfile.stages().size() - 1)).as("%s/Dockerfile: runtime image", module)
                 .containsPattern(":17[^ ]*jre");
         List<String> users = dockerfile.lastStage("USER");
-        assertThat(users).as("%s/Dockerfile: runtime USER", name).isNotEmpty();
-        assertThat(users.get(users.size() - 1).split(":")[0]).as("%s/Dockerfile: runtime USER", name).isNotIn("root", "0");
+        assertThat(users).as("%s/Dockerfile: runtime USER", module).isNotEmpty();
+        assertThat(users.get(users.size() - 1).split(":")[0]).as("%s/Dockerfile: runtime USER", module).isNotIn("root", "0");
         List<String> entrypoint = dockerfile.lastStage("ENTRYPOINT");
-        assertThat(entrypoint).as("%s/Dockerfile: ENTRYPOINT", name).hasSize(1);
-        assertThat(entrypoint.get(0).replace(" ", "")).as("%s/Dockerfile: ENTRYPOINT", name).startsWith("[\"java\"").contains("\"-jar\"");
+        assertThat(entrypoint).as("%s/Dockerfile: ENTRYPOINT", module).hasSize(1);
+        assertThat(entrypoint.get(0).replace(" ", "")).as("%s/Dockerfile: ENTRYPOINT", module).startsWith("[\"java\"").contains("\"-jar\"");
     }
 
     private Dockerfile dockerfile() {
         try {
-            return Dockerfile.read(compose.root().resolve(name).resolve("Dockerfile"));
+            return Dockerfile.read(compose.root().resolve(module).resolve("Dockerfile"));
         } catch (IOException e) {
-            throw new AssertionError(name + "/Dockerfile cannot be read", e);
+            throw new AssertionError(module + "/Dockerfile cannot be read", e);
         }
     }
 
