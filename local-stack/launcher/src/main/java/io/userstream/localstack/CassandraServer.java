@@ -2,12 +2,14 @@ package io.userstream.localstack;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,17 +18,25 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A single Cassandra 5.0 node in its own JVM (it does not belong in a test JVM: SecurityManager, netty 4.1).
+ * A Cassandra 5.0 node in its own JVM (it does not belong in a test JVM: SecurityManager, netty 4.1): the only one,
+ * or node n of a cluster ({@link Topology}) on 127.0.0.n with the same ports, its token an n-th of the ring, joining
+ * once node n − 1 answers (Cassandra refuses two bootstraps at once). A cluster's roles are set up by its last node,
+ * when the ring is whole, with system_auth replicated {@link Topology#replicas()} times.
  *
  * <p>Secured as in production: PasswordAuthenticator, CassandraAuthorizer, CassandraRoleManager. After the
  * first start of a state folder {@link #afterReady()} replaces the default superuser {@code cassandra/cassandra}
  * with {@code userstream_admin} (generated password, {@link CassandraLogins}), drops the default, and creates
  * user-store-service's role with only {@link #STORE_GRANTS}. A session without credentials is refused.
  */
-record CassandraServer(Path home, Ports ports, Distributions distributions, CassandraLogins logins) implements LocalServer {
+record CassandraServer(Path home, Ports ports, Distributions distributions, CassandraLogins logins, int number, Topology topology)
+        implements LocalServer {
+
+    /** How long a joining node waits for the ring's gossip (Cassandra's default, 30 s, is for real networks; this is loopback). */
+    private static final Duration JOIN_RING_DELAY = Duration.ofSeconds(5);
 
     static final String LOCAL_DATACENTER = "datacenter1";
 
@@ -91,6 +101,46 @@ record CassandraServer(Path home, Ports ports, Distributions distributions, Cass
     }
 
     @Override
+    public ServerId id() {
+        return new ServerId(ServerKind.CASSANDRA, number);
+    }
+
+    @Override
+    public String address() {
+        return "127.0.0." + number;
+    }
+
+    /** The same ports as every node, on its own address. */
+    @Override
+    public int[] boundPorts(Ports stackPorts) {
+        return stackPorts.boundBy(kind());
+    }
+
+    @Override
+    public Set<ServerId> startsAfter() {
+        return number == 1 ? Set.of() : Set.of(new ServerId(ServerKind.CASSANDRA, number - 1));
+    }
+
+    @Override
+    public Duration readyTimeout() {
+        return number == 1 ? LocalServer.super.readyTimeout() : LocalServer.super.readyTimeout().plus(JOIN_RING_DELAY.multipliedBy(2));
+    }
+
+    /** Node n's token: the ring split evenly between the nodes, node 1 at 0 (a lone node's token). */
+    private String initialToken() {
+        BigInteger ring = BigInteger.TWO.pow(64);
+        BigInteger token = ring.multiply(BigInteger.valueOf(number - 1)).divide(BigInteger.valueOf(topology.nodes()));
+        return (token.compareTo(BigInteger.TWO.pow(63)) >= 0 ? token.subtract(ring) : token).toString();
+    }
+
+    /** system_auth's replication: one replica on a lone node, {@link Topology#replicas()} in the data center of a cluster. */
+    private String authReplication() {
+        return topology.isCluster()
+                ? "{'class': 'NetworkTopologyStrategy', '" + LOCAL_DATACENTER + "': " + topology.replicas() + "}"
+                : "{'class': 'SimpleStrategy', 'replication_factor': 1}";
+    }
+
+    @Override
     public void requireInstalled() {
         distributions.cassandraClasspath();
     }
@@ -108,15 +158,15 @@ record CassandraServer(Path home, Ports ports, Distributions distributions, Cass
         Files.writeString(home.resolve("cassandra.yaml"), """
                 cluster_name: userstream-local
                 num_tokens: 1
-                initial_token: 0
+                initial_token: %3$s
                 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
                 endpoint_snitch: SimpleSnitch
                 seed_provider:
                   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
                     parameters:
                       - seeds: "127.0.0.1:%2$d"
-                listen_address: 127.0.0.1
-                rpc_address: 127.0.0.1
+                listen_address: %4$s
+                rpc_address: %4$s
                 storage_port: %2$d
                 native_transport_port: %1$d
                 start_native_transport: true
@@ -138,7 +188,7 @@ record CassandraServer(Path home, Ports ports, Distributions distributions, Cass
                                sstable_growth: 0.3333333333333333, min_sstable_size: 100MiB}
                 sstable:
                   selected_format: bti
-                """.formatted(ports.cassandra(), ports.cassandraStorage()));
+                """.formatted(ports.cassandra(), ports.cassandraStorage(), initialToken(), address()));
         Files.writeString(home.resolve("logback.xml"), """
                 <configuration>
                   <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
@@ -174,6 +224,9 @@ record CassandraServer(Path home, Ports ports, Distributions distributions, Cass
                 "-Dcassandra.skip_wait_for_gossip_to_settle=0",
                 "-Dcassandra.superuser_setup_delay_ms=0",
                 "-Dcassandra-foreground=yes"));
+        if (number > 1) {
+            command.add("-Dcassandra.ring_delay_ms=" + JOIN_RING_DELAY.toMillis());
+        }
         command.addAll(JAVA17_FLAGS);
         command.addAll(List.of(
                 "-cp", distributions.cassandraClasspath().resolve("*").toString(),
@@ -223,6 +276,9 @@ record CassandraServer(Path home, Ports ports, Distributions distributions, Cass
      */
     @Override
     public void afterReady() {
+        if (number < topology.nodes()) {
+            return; // the last node sets up the roles, once every node is in the ring
+        }
         boolean adminExists;
         try (CqlSession admin = probeSession(logins.admin())) {
             adminExists = true;
@@ -234,8 +290,12 @@ record CassandraServer(Path home, Ports ports, Distributions distributions, Cass
         }
         if (!adminExists) {
             try (CqlSession superuser = probeSession(DEFAULT_SUPERUSER)) {
+                // system_auth's replicas first, so the roles made below are written to every one of them.
+                superuser.execute(SimpleStatement.newInstance("ALTER KEYSPACE system_auth WITH replication = " + authReplication())
+                        .setTimeout(Duration.ofSeconds(60)));
                 superuser.execute("CREATE ROLE IF NOT EXISTS " + CassandraLogins.ADMIN
                         + " WITH PASSWORD = " + cqlString(logins.admin().password()) + " AND SUPERUSER = true AND LOGIN = true");
+                onEveryReplica(superuser, CassandraLogins.ADMIN);
             } catch (RuntimeException e) {
                 throw new ServerStartException(kind(), isAuthenticationFailure(e)
                         ? refusedBoth()
@@ -244,13 +304,13 @@ record CassandraServer(Path home, Ports ports, Distributions distributions, Cass
         }
         try (CqlSession admin = probeSession(logins.admin())) {
             // One node: system_auth with replication factor 1 (already Cassandra 5.0's default; set so it is
-            // stated). A cluster needs NetworkTopologyStrategy with 3 replicas per datacenter (then
-            // `nodetool repair system_auth` on each node), or a node down can lock every login out.
-            admin.execute(SimpleStatement.newInstance("ALTER KEYSPACE system_auth WITH replication ="
-                    + " {'class': 'SimpleStrategy', 'replication_factor': 1}").setTimeout(Duration.ofSeconds(60)));
+            // stated). A cluster: 3 replicas in the data center, or a node down could lock every login out.
+            admin.execute(SimpleStatement.newInstance("ALTER KEYSPACE system_auth WITH replication = " + authReplication())
+                    .setTimeout(Duration.ofSeconds(60)));
             admin.execute("CREATE ROLE IF NOT EXISTS " + CassandraLogins.USER_STORE
                     + " WITH PASSWORD = " + cqlString(logins.userStore().password()) + " AND LOGIN = true");
             STORE_GRANTS.forEach(admin::execute);
+            onEveryReplica(admin, CassandraLogins.USER_STORE);
             if (!adminExists) {
                 for (Row keyspace : admin.execute("SELECT keyspace_name FROM system_schema.keyspaces")) {
                     String name = keyspace.getString("keyspace_name");
@@ -262,6 +322,20 @@ record CassandraServer(Path home, Ports ports, Distributions distributions, Cass
             admin.execute("DROP ROLE IF EXISTS " + DEFAULT_SUPERUSER.username());
         } catch (RuntimeException e) {
             throw new ServerStartException(kind(), "setting up the roles as " + CassandraLogins.ADMIN + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes a role's rows whole on every replica of system_auth before anyone logs in with it. Cassandra writes a role
+     * to a quorum of its replicas and the others a moment later; a login in between reads its password hash at
+     * LOCAL_QUORUM and read-repairs only that column onto a replica still without the row, and the next read of the
+     * role from that replica finds no is_superuser/can_login ("Invalid metadata has been detected for role", seen on
+     * three nodes). A read of the whole rows at ALL repairs every replica with all of them first.
+     */
+    private static void onEveryReplica(CqlSession session, String role) {
+        for (String table : List.of("roles", "role_permissions")) {
+            session.execute(SimpleStatement.newInstance("SELECT * FROM system_auth." + table + " WHERE role = ?", role)
+                    .setConsistencyLevel(DefaultConsistencyLevel.ALL).setTimeout(Duration.ofSeconds(30)));
         }
     }
 
@@ -304,7 +378,8 @@ record CassandraServer(Path home, Ports ports, Distributions distributions, Cass
         return false;
     }
 
+    /** This node's native transport address. */
     InetSocketAddress contactPoint() {
-        return new InetSocketAddress("127.0.0.1", ports.cassandra());
+        return new InetSocketAddress(address(), ports.cassandra());
     }
 }

@@ -22,7 +22,10 @@ import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.Uuid;
 
 /**
- * One combined broker/controller in KRaft mode; transactions work (Kafka Streams exactly_once_v2 needs them).
+ * One combined broker/controller in KRaft mode; transactions work (Kafka Streams exactly_once_v2 needs them). In a
+ * cluster ({@link Topology}) node n is broker and controller n of one quorum of all nodes, on its kind's ports
+ * + 100 × (n − 1), every topic with {@link Topology#replicas()} replicas, {@link Topology#minInSyncReplicas()} in sync
+ * for acks=all, and no unclean leader election; all nodes are formatted with one cluster id, kept in the state folder.
  *
  * <p>Every listener asks for a login ({@code SASL_PLAINTEXT} on loopback): the super user {@code admin} with
  * SASL/PLAIN, defined in the broker's configuration (it is also the broker's own login to itself and to its
@@ -30,14 +33,23 @@ import org.apache.kafka.common.Uuid;
  * per service, created at every start by {@link #afterReady()} with the ACLs of {@link KafkaAcls}. A client without
  * a login, with a wrong password or outside its ACLs is refused ({@link KafkaLogins}).
  */
-record KafkaServer(Path home, Ports ports, Distributions distributions, KafkaLogins logins) implements LocalServer {
+record KafkaServer(Path home, Ports ports, Distributions distributions, KafkaLogins logins, int number, Topology topology)
+        implements LocalServer {
+
+    /** The cluster id every node of a cluster is formatted with, next to the nodes' folders. */
+    private static final String CLUSTER_ID_FILE = "kafka-cluster.id";
 
     /** How long the cluster may take to show the principals and ACLs {@link #afterReady()} wrote. */
     private static final Duration METADATA_PROPAGATION = Duration.ofSeconds(30);
 
     @Override
     public int clientPort() {
-        return ports.kafka();
+        return ports.forNumber(number).kafka();
+    }
+
+    @Override
+    public ServerId id() {
+        return new ServerId(ServerKind.KAFKA, number);
     }
 
     @Override
@@ -56,8 +68,8 @@ record KafkaServer(Path home, Ports ports, Distributions distributions, KafkaLog
         Files.createDirectories(data);
         Files.writeString(serverProperties(), """
                 process.roles=broker,controller
-                node.id=1
-                controller.quorum.voters=1@127.0.0.1:%2$d
+                node.id=%6$d
+                controller.quorum.voters=%7$s
                 listeners=SASL_PLAINTEXT://127.0.0.1:%1$d,CONTROLLER://127.0.0.1:%2$d
                 advertised.listeners=SASL_PLAINTEXT://127.0.0.1:%1$d
                 controller.listener.names=CONTROLLER
@@ -77,15 +89,19 @@ record KafkaServer(Path home, Ports ports, Distributions distributions, KafkaLog
                 num.partitions=1
                 num.network.threads=2
                 num.io.threads=4
-                offsets.topic.replication.factor=1
+                offsets.topic.replication.factor=%8$d
                 offsets.topic.num.partitions=10
-                transaction.state.log.replication.factor=1
-                transaction.state.log.min.isr=1
+                transaction.state.log.replication.factor=%8$d
+                transaction.state.log.min.isr=%9$d
                 transaction.state.log.num.partitions=10
-                share.coordinator.state.topic.replication.factor=1
-                share.coordinator.state.topic.min.isr=1
+                share.coordinator.state.topic.replication.factor=%8$d
+                share.coordinator.state.topic.min.isr=%9$d
+                default.replication.factor=%8$d
+                min.insync.replicas=%9$d
+                unclean.leader.election.enable=false
                 group.initial.rebalance.delay.ms=0
-                """.formatted(ports.kafka(), ports.kafkaController(), data, brokerJaasConfig(), logins.admin().username()));
+                """.formatted(clientPort(), controllerPort(number), data, brokerJaasConfig(), logins.admin().username(), number,
+                quorumVoters(), topology.replicas(), topology.minInSyncReplicas()));
         // It holds the admin's password.
         Files.setPosixFilePermissions(serverProperties(), PosixFilePermissions.fromString("rw-------"));
         Files.writeString(home.resolve("log4j2.properties"), """
@@ -106,6 +122,34 @@ record KafkaServer(Path home, Ports ports, Distributions distributions, KafkaLog
         }
     }
 
+    /** Every node of the quorum, {@code 1@127.0.0.1:9093,2@127.0.0.1:9193,...}. */
+    private String quorumVoters() {
+        return topology.servers(ServerKind.KAFKA).stream()
+                .map(node -> node.number() + "@127.0.0.1:" + controllerPort(node.number()))
+                .collect(java.util.stream.Collectors.joining(","));
+    }
+
+    private int controllerPort(int node) {
+        return ports.forNumber(node).kafkaController();
+    }
+
+    /**
+     * The id the KRaft storage is formatted with: a new one for a lone broker; for a cluster, the one all its nodes
+     * share (made by whichever node formats first).
+     */
+    private String clusterId() throws IOException {
+        if (!topology.isCluster()) {
+            return Uuid.randomUuid().toString();
+        }
+        Path file = home.getParent().resolve(CLUSTER_ID_FILE);
+        synchronized (KafkaServer.class) { // the nodes prepare in parallel
+            if (!Files.exists(file)) {
+                Files.writeString(file, Uuid.randomUuid().toString());
+            }
+            return Files.readString(file).strip();
+        }
+    }
+
     /** KRaft storage must be formatted with a cluster id once, before the first start. */
     private void format() throws IOException, InterruptedException {
         Process format = new ProcessBuilder(
@@ -113,7 +157,7 @@ record KafkaServer(Path home, Ports ports, Distributions distributions, KafkaLog
                         "-Dlog4j2.configurationFile=" + home.resolve("log4j2.properties"),
                         "-cp", classpath(),
                         "kafka.tools.StorageTool", "format",
-                        "--cluster-id", Uuid.randomUuid().toString(),
+                        "--cluster-id", clusterId(),
                         "--config", serverProperties().toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
@@ -194,8 +238,9 @@ record KafkaServer(Path home, Ports ports, Distributions distributions, KafkaLog
                 .formatted(admin.username(), admin.password(), admin.username(), admin.password());
     }
 
+    /** This node alone (probes, set-up); clients of a cluster get every node ({@link LocalStack#kafkaBootstrapServers()}). */
     String bootstrapServers() {
-        return "127.0.0.1:" + ports.kafka();
+        return "127.0.0.1:" + clientPort();
     }
 
     private Path serverProperties() {

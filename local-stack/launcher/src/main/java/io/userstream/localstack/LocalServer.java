@@ -15,6 +15,26 @@ sealed interface LocalServer permits KafkaServer, RegistryServer, CassandraServe
 
     ServerKind kind();
 
+    /** Which server of its kind this is: the first, or node n of a cluster ({@link Topology}). */
+    default ServerId id() {
+        return ServerId.first(kind());
+    }
+
+    /** The loopback address it listens on: 127.0.0.1, or 127.0.0.n for a cluster's Cassandra node n. */
+    default String address() {
+        return "127.0.0.1";
+    }
+
+    /** Every port it binds on {@link #address()}: its kind's ports of the stack, + 100 × (n − 1) for server n. */
+    default int[] boundPorts(Ports stackPorts) {
+        return stackPorts.forNumber(id().number()).boundBy(kind());
+    }
+
+    /** Servers of its own kind that must answer before this one starts (a Cassandra node joins after the one before). */
+    default Set<ServerId> startsAfter() {
+        return Set.of();
+    }
+
     /** The port clients connect to. */
     int clientPort();
 

@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.EnumSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,11 @@ import java.util.stream.Collectors;
 /**
  * Real Kafka, schema registry, Cassandra, PostgreSQL and Airflow servers on 127.0.0.1, and our four
  * Spring Boot services (ingest-service, stream-processor, user-store-service, console) wired to them; each is
- * its own child process with its data folder and log file under one state folder.
+ * its own child process with its data folder and log file under one state folder. One of each, or a cluster
+ * ({@link Topology}): n Kafka brokers and Cassandra nodes, two instances of the services that scale.
+ *
+ * <p>Methods that take a {@link ServerKind} mean every server of that kind (start, stop, running, healthy) or, where
+ * one answer is asked for (pid, log, URL), the first; those that take a {@link ServerId} mean that one server.
  *
  * <p>Attached stacks (tests) stop everything they started when closed or when the JVM exits.
  * Detached stacks ({@code ./pipeline up}) leave the servers running; a later launcher on the same
@@ -35,60 +41,86 @@ public final class LocalStack implements AutoCloseable {
 
     private final Path stateDir;
     private final Ports ports;
+    private final Topology topology;
     private final boolean detached;
     private final Consumer<String> progress;
     private final ApiLogins apiLogins;
     private final PostgresLogins postgresLogins;
     private final CassandraLogins cassandraLogins;
     private final KafkaLogins kafkaLogins;
-    private final Map<ServerKind, LocalServer> servers = new EnumMap<>(ServerKind.class);
+    private final Map<ServerId, LocalServer> servers = new ConcurrentSkipListMap<>();
     // Not guarded by the start lock: the shutdown hook must be able to stop servers while a start waits.
-    private final Map<ServerKind, ServerProcess> running = new ConcurrentHashMap<>();
+    private final Map<ServerId, ServerProcess> running = new ConcurrentHashMap<>();
     private final Thread shutdownHook = new Thread(this::stopAll, "local-stack-shutdown");
     private boolean hookInstalled;
 
-    LocalStack(Path stateDir, Ports ports, boolean detached, Consumer<String> progress, Distributions distributions) {
+    LocalStack(Path stateDir, Ports ports, Topology topology, boolean detached, Consumer<String> progress, Distributions distributions) {
         this.stateDir = stateDir.toAbsolutePath().normalize();
         this.ports = ports;
+        this.topology = Topology.of(this.stateDir, topology);
         this.detached = detached;
         this.progress = progress;
         this.apiLogins = ApiLogins.of(this.stateDir);
         this.postgresLogins = PostgresLogins.of(this.stateDir);
         this.cassandraLogins = CassandraLogins.of(this.stateDir);
         this.kafkaLogins = KafkaLogins.of(this.stateDir);
-        servers.put(ServerKind.KAFKA, new KafkaServer(home(ServerKind.KAFKA), ports, distributions, kafkaLogins));
-        servers.put(ServerKind.REGISTRY, new RegistryServer(home(ServerKind.REGISTRY), ports, distributions));
-        servers.put(ServerKind.CASSANDRA, new CassandraServer(home(ServerKind.CASSANDRA), ports, distributions, cassandraLogins));
-        servers.put(ServerKind.POSTGRES, new PostgresServer(home(ServerKind.POSTGRES), ports, distributions, postgresLogins));
-        servers.put(ServerKind.AIRFLOW, new AirflowServer(home(ServerKind.AIRFLOW), ports, distributions, apiLogins.operator(),
+        for (ServerId broker : this.topology.servers(ServerKind.KAFKA)) {
+            add(new KafkaServer(home(broker), ports, distributions, kafkaLogins, broker.number(), this.topology));
+        }
+        add(new RegistryServer(home(ServerId.first(ServerKind.REGISTRY)), ports, distributions));
+        for (ServerId node : this.topology.servers(ServerKind.CASSANDRA)) {
+            add(new CassandraServer(home(node), ports, distributions, cassandraLogins, node.number(), this.topology));
+        }
+        add(new PostgresServer(home(ServerId.first(ServerKind.POSTGRES)), ports, distributions, postgresLogins));
+        add(new AirflowServer(home(ServerId.first(ServerKind.AIRFLOW)), ports, distributions, apiLogins.operator(),
                 postgresLogins.airflow()));
         for (ServerKind service : ServerKind.services()) {
             Set<ServerKind> requirements = SpringBootService.requirementsOf(service);
             Map<String, String> properties = springProperties(requirements);
             properties.putAll(SpringBootService.httpEndpointsOf(service, ports));
+            if (service == ServerKind.PROCESSOR && this.topology.instances(service) > 1) {
+                // A warm copy of every state store on the other instance: a lost instance's tasks resume without a restore.
+                properties.put("spring.kafka.streams.properties.num.standby.replicas", "1");
+            }
             // Secrets through the environment (only the owner can read it), never the command line (everyone can).
             Map<String, String> environment = new LinkedHashMap<>(SpringBootService.secretsOf(service, apiLogins, cassandraLogins));
             environment.putAll(SpringBootService.environmentVariables(springCredentials(requirements)));
             // Its own Kafka principal, allowed only its topics, groups and transactions.
             environment.putAll(SpringBootService.environmentVariables(kafkaLogins.service(service).springProperties()));
-            servers.put(service, new SpringBootService(service, home(service), ports.clientPort(service), distributions, properties,
-                    environment));
+            for (ServerId instance : this.topology.servers(service)) {
+                add(new SpringBootService(instance, home(instance), ports.forNumber(instance.number()).clientPort(service), distributions,
+                        properties, environment));
+            }
         }
         for (LocalServer server : servers.values()) {
-            ServerProcess.adopt(server).ifPresent(process -> running.put(server.kind(), process));
+            ServerProcess.adopt(server).ifPresent(process -> running.put(server.id(), process));
         }
     }
 
-    /** A stack whose servers stop with this object or with the JVM: for tests. */
+    private void add(LocalServer server) {
+        servers.put(server.id(), server);
+    }
+
+    /** A stack of one server of each kind whose servers stop with this object or with the JVM: for tests. */
     public static LocalStack attached(Path stateDir, Ports ports, Consumer<String> progress) {
-        LocalStack stack = new LocalStack(stateDir, ports, false, progress, Distributions.locate());
+        return attached(stateDir, ports, Topology.single(), progress);
+    }
+
+    /** The same with the given topology (a new state folder records it; one made with another is refused). */
+    public static LocalStack attached(Path stateDir, Ports ports, Topology topology, Consumer<String> progress) {
+        LocalStack stack = new LocalStack(stateDir, ports, topology, false, progress, Distributions.locate());
         stack.installShutdownHook();
         return stack;
     }
 
-    /** A stack whose servers keep running after this JVM exits: for {@code ./pipeline up}. */
+    /** A stack whose servers keep running after this JVM exits, with the topology its state folder was made with. */
     public static LocalStack detached(Path stateDir, Ports ports, Consumer<String> progress) {
-        return new LocalStack(stateDir, ports, true, progress, Distributions.locate());
+        return new LocalStack(stateDir, ports, null, true, progress, Distributions.locate());
+    }
+
+    /** The same for {@code ./pipeline up --nodes n}: a new state folder records the topology; one made with another is refused. */
+    public static LocalStack detached(Path stateDir, Ports ports, Topology topology, Consumer<String> progress) {
+        return new LocalStack(stateDir, ports, topology, true, progress, Distributions.locate());
     }
 
     /**
@@ -98,44 +130,47 @@ public final class LocalStack implements AutoCloseable {
      * fails, the ones this call started are stopped again.
      */
     public synchronized LocalStack start(Set<ServerKind> kinds) {
+        return startServers(kinds.stream().flatMap(kind -> serversOf(kind).stream()).collect(Collectors.toSet()));
+    }
+
+    /** {@link #start(Set)} for single servers: a restarted broker, node or instance. */
+    public synchronized LocalStack startServers(Set<ServerId> ids) {
         try (StateLock ignored = StateLock.acquire(stateDir)) {
-            return startLocked(kinds);
+            return startLocked(ids);
         }
     }
 
-    private LocalStack startLocked(Set<ServerKind> kinds) {
+    private LocalStack startLocked(Set<ServerId> ids) {
         adoptFromPidFiles();
-        for (ServerKind kind : kinds.stream().sorted().toList()) {
-            ServerProcess process = running.get(kind);
-            if (process == null || !process.isAlive() || servers.get(kind).answers()) {
+        for (ServerId id : new TreeSet<>(ids)) {
+            ServerProcess process = running.get(id);
+            if (process == null || !process.isAlive() || servers.get(id).answers()) {
                 continue;
             }
-            progress.accept(kind.displayName() + " (pid " + process.pid() + ") is running but does not answer;"
+            progress.accept(id + " (pid " + process.pid() + ") is running but does not answer;"
                     + " waiting for it to answer or exit");
-            if (!process.awaitAnswerOrExit(servers.get(kind).readyTimeout())) {
-                progress.accept(kind.displayName() + " (pid " + process.pid() + ") was stopping; starting it again");
-                running.remove(kind, process);
+            if (!process.awaitAnswerOrExit(servers.get(id).readyTimeout())) {
+                progress.accept(id + " (pid " + process.pid() + ") was stopping; starting it again");
+                running.remove(id, process);
             }
         }
-        List<LocalServer> toStart = kinds.stream()
-                .sorted()
-                .filter(kind -> !isRunning(kind))
+        List<LocalServer> toStart = new TreeSet<>(ids).stream()
+                .filter(id -> !isRunning(id))
                 .map(servers::get)
                 .toList();
         if (toStart.isEmpty()) {
             return this;
         }
-        Set<ServerKind> starting = toStart.stream().map(LocalServer::kind).collect(Collectors.toSet());
+        Set<ServerId> starting = toStart.stream().map(LocalServer::id).collect(Collectors.toSet());
         for (LocalServer server : toStart) {
-            for (ServerKind requirement : server.requires()) {
+            for (ServerId requirement : requirementsOf(server.id())) {
                 if (!starting.contains(requirement) && !isRunning(requirement)) {
-                    throw new IllegalArgumentException(server.kind().displayName() + " needs "
-                            + requirement.displayName() + " running; start them together");
+                    throw new IllegalArgumentException(server.id() + " needs " + requirement + " running; start them together");
                 }
             }
             server.requireInstalled();
-            for (int port : ports.boundBy(server.kind())) {
-                Ports.requireFree(server.kind(), port);
+            for (int port : server.boundPorts(ports)) {
+                Ports.requireFree(server.kind(), server.address(), port);
             }
         }
         boolean hookForStartOnly = detached && !hookInstalled;
@@ -145,15 +180,15 @@ public final class LocalStack implements AutoCloseable {
         ExecutorService pool = Executors.newFixedThreadPool(toStart.size());
         try {
             // Each server starts as soon as the servers it requires answer (ServerKind lists requirements first).
-            Map<ServerKind, CompletableFuture<ServerProcess>> starts = new EnumMap<>(ServerKind.class);
+            Map<ServerId, CompletableFuture<ServerProcess>> starts = new TreeMap<>();
             for (LocalServer server : toStart) {
                 List<CompletableFuture<ServerProcess>> required = new ArrayList<>();
-                for (ServerKind requirement : server.requires()) {
+                for (ServerId requirement : requirementsOf(server.id())) {
                     if (starts.containsKey(requirement)) {
                         required.add(starts.get(requirement));
                     }
                 }
-                starts.put(server.kind(), CompletableFuture.allOf(required.toArray(CompletableFuture[]::new))
+                starts.put(server.id(), CompletableFuture.allOf(required.toArray(CompletableFuture[]::new))
                         .thenApplyAsync(ignored -> startOne(server), pool));
             }
             List<RuntimeException> failures = new ArrayList<>();
@@ -168,7 +203,7 @@ public final class LocalStack implements AutoCloseable {
                 }
             }
             if (!failures.isEmpty()) {
-                stopAll(toStart.stream().map(LocalServer::kind).toList());
+                stopAll(toStart.stream().map(LocalServer::id).toList());
                 RuntimeException first = failures.get(0);
                 failures.stream().skip(1).forEach(first::addSuppressed);
                 throw first;
@@ -187,31 +222,48 @@ public final class LocalStack implements AutoCloseable {
      * was asked for (killed, crashed, out of memory). Reads the PID files again, so servers started or stopped
      * by another launcher on the same state folder count too.
      */
-    public synchronized Set<ServerKind> crashed() {
+    public synchronized Set<ServerId> crashed() {
         adoptFromPidFiles();
-        Set<ServerKind> crashed = EnumSet.noneOf(ServerKind.class);
+        Set<ServerId> crashed = new TreeSet<>();
         for (LocalServer server : servers.values()) {
-            if (!isRunning(server.kind()) && ServerProcess.crashed(server)) {
-                crashed.add(server.kind());
+            if (!isRunning(server.id()) && ServerProcess.crashed(server)) {
+                crashed.add(server.id());
             }
         }
         return crashed;
     }
 
-    /** The servers that {@code kind} needs running before it starts. */
+    /** The kinds of server that {@code kind} needs running before it starts. */
     public Set<ServerKind> requirementsOf(ServerKind kind) {
-        return servers.get(kind).requires();
+        return server(kind).requires();
+    }
+
+    /** The servers that {@code id} needs running before it starts: every server of the kinds it requires, and those it starts after. */
+    public Set<ServerId> requirementsOf(ServerId id) {
+        LocalServer server = servers.get(id);
+        Set<ServerId> requirements = new TreeSet<>(server.startsAfter());
+        server.requires().forEach(kind -> requirements.addAll(serversOf(kind)));
+        return requirements;
+    }
+
+    /** The servers of a kind this stack runs: one, or a cluster's nodes and instances. */
+    public List<ServerId> serversOf(ServerKind kind) {
+        return topology.servers(kind);
+    }
+
+    public Topology topology() {
+        return topology;
     }
 
     /** Brings {@link #running} in line with the PID files: another launcher may have started or stopped servers. */
     private void adoptFromPidFiles() {
         for (LocalServer server : servers.values()) {
-            ServerProcess known = running.get(server.kind());
+            ServerProcess known = running.get(server.id());
             if (known != null && known.isAlive()) {
                 continue;
             }
-            ServerProcess.adopt(server).ifPresentOrElse(process -> running.put(server.kind(), process),
-                    () -> running.remove(server.kind()));
+            ServerProcess.adopt(server).ifPresentOrElse(process -> running.put(server.id(), process),
+                    () -> running.remove(server.id()));
         }
     }
 
@@ -220,13 +272,15 @@ public final class LocalStack implements AutoCloseable {
      * application.yml, e.g. a local stand-in's URL for randomuser.me.
      */
     public synchronized LocalStack withServiceProperties(ServerKind service, Map<String, String> properties) {
-        if (!(servers.get(service) instanceof SpringBootService current)) {
-            throw new IllegalArgumentException(service.displayName() + " is not a Spring Boot service");
+        for (ServerId instance : serversOf(service)) {
+            if (!(servers.get(instance) instanceof SpringBootService current)) {
+                throw new IllegalArgumentException(service.displayName() + " is not a Spring Boot service");
+            }
+            Map<String, String> merged = new LinkedHashMap<>(current.springProperties());
+            merged.putAll(properties);
+            servers.put(instance, new SpringBootService(instance, current.home(), current.clientPort(), current.distributions(), merged,
+                    current.environment()));
         }
-        Map<String, String> merged = new LinkedHashMap<>(current.springProperties());
-        merged.putAll(properties);
-        servers.put(service, new SpringBootService(service, current.home(), current.clientPort(), current.distributions(), merged,
-                current.environment()));
         return this;
     }
 
@@ -234,13 +288,18 @@ public final class LocalStack implements AutoCloseable {
         return start(EnumSet.of(first, more));
     }
 
-    /** Stops one server (gracefully, then by force); its data stays for the next start. */
+    /** Stops every server of a kind (gracefully, then by force); their data stays for the next start. */
     public void stop(ServerKind kind) {
-        current(kind); // the process started last, by whichever launcher
-        ServerProcess process = running.remove(kind);
+        stopAll(serversOf(kind));
+    }
+
+    /** Stops one server (gracefully, then by force); its data stays for the next start. */
+    public void stop(ServerId id) {
+        current(id); // the process started last, by whichever launcher
+        ServerProcess process = running.remove(id);
         if (process != null) {
             process.stop(STOP_GRACE);
-            progress.accept(kind.displayName() + " stopped (pid " + process.pid() + ")");
+            progress.accept(id + " stopped (pid " + process.pid() + ")");
         }
     }
 
@@ -249,16 +308,16 @@ public final class LocalStack implements AutoCloseable {
         stopAll(List.copyOf(running.keySet()));
     }
 
-    private void stopAll(List<ServerKind> kinds) {
-        List<ServerKind> remaining = new ArrayList<>(kinds);
+    private void stopAll(List<ServerId> ids) {
+        List<ServerId> remaining = new ArrayList<>(ids);
         while (!remaining.isEmpty()) {
-            List<ServerKind> unneeded = remaining.stream()
-                    .filter(kind -> remaining.stream().noneMatch(other -> servers.get(other).requires().contains(kind)))
+            List<ServerId> unneeded = remaining.stream()
+                    .filter(id -> remaining.stream().noneMatch(other -> requirementsOf(other).contains(id)))
                     .toList();
             remaining.removeAll(unneeded);
             List<Thread> stoppers = new ArrayList<>();
-            for (ServerKind kind : unneeded) {
-                Thread stopper = new Thread(() -> stop(kind), "stop-" + kind.displayName());
+            for (ServerId id : unneeded) {
+                Thread stopper = new Thread(() -> stop(id), "stop-" + id);
                 stopper.start();
                 stoppers.add(stopper);
             }
@@ -281,13 +340,22 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** True when every server of the kind runs. */
     public boolean isRunning(ServerKind kind) {
-        return current(kind).isPresent();
+        return serversOf(kind).stream().allMatch(this::isRunning);
     }
 
-    /** PID of a running server. */
+    public boolean isRunning(ServerId id) {
+        return current(id).isPresent();
+    }
+
+    /** PID of the first server of a kind, when it runs. */
     public Optional<Long> pid(ServerKind kind) {
-        return current(kind).map(ServerProcess::pid);
+        return pid(ServerId.first(kind));
+    }
+
+    public Optional<Long> pid(ServerId id) {
+        return current(id).map(ServerProcess::pid);
     }
 
     /**
@@ -295,27 +363,46 @@ public final class LocalStack implements AutoCloseable {
      * another launcher on the same state folder (the supervisor process of {@code ./pipeline up}) may have
      * started it again after a crash.
      */
-    private Optional<ServerProcess> current(ServerKind kind) {
-        ServerProcess known = running.get(kind);
+    private Optional<ServerProcess> current(ServerId id) {
+        ServerProcess known = running.get(id);
         if (known != null && known.isAlive()) {
             return Optional.of(known);
         }
-        Optional<ServerProcess> adopted = ServerProcess.adopt(servers.get(kind));
+        Optional<ServerProcess> adopted = ServerProcess.adopt(servers.get(id));
         if (adopted.isPresent()) {
-            running.put(kind, adopted.get());
+            running.put(id, adopted.get());
         } else if (known != null) {
-            running.remove(kind, known);
+            running.remove(id, known);
         }
         return adopted;
     }
 
-    /** A fresh protocol round trip (the same check used at start-up). */
+    /** A fresh protocol round trip (the same check used at start-up) to every server of the kind. */
     public boolean isHealthy(ServerKind kind) {
-        return isRunning(kind) && servers.get(kind).answers();
+        return serversOf(kind).stream().allMatch(this::isHealthy);
     }
 
+    public boolean isHealthy(ServerId id) {
+        return isRunning(id) && servers.get(id).answers();
+    }
+
+    /** The first server's log. */
     public Path logFile(ServerKind kind) {
-        return servers.get(kind).logFile();
+        return logFile(ServerId.first(kind));
+    }
+
+    public Path logFile(ServerId id) {
+        return servers.get(id).logFile();
+    }
+
+    /** The ports a server listens on ({@link LocalServer#address()}), client port first. */
+    public int[] portsOf(ServerId id) {
+        return servers.get(id).boundPorts(ports);
+    }
+
+    /** The loopback address a server listens on: 127.0.0.1, or 127.0.0.n for Cassandra node n. */
+    public String addressOf(ServerId id) {
+        return servers.get(id).address();
     }
 
     public Path stateDir() {
@@ -326,8 +413,10 @@ public final class LocalStack implements AutoCloseable {
         return ports;
     }
 
+    /** Every broker's address: a client starts from whichever answers. */
     public String kafkaBootstrapServers() {
-        return ((KafkaServer) servers.get(ServerKind.KAFKA)).bootstrapServers();
+        return serversOf(ServerKind.KAFKA).stream().map(broker -> ((KafkaServer) servers.get(broker)).bootstrapServers())
+                .collect(Collectors.joining(","));
     }
 
     /**
@@ -356,12 +445,18 @@ public final class LocalStack implements AutoCloseable {
 
     /** Base URL of the Confluent-compatible Schema Registry API, the value for {@code schema.registry.url}. */
     public String schemaRegistryUrl() {
-        return ((RegistryServer) servers.get(ServerKind.REGISTRY)).confluentApiUrl();
+        return ((RegistryServer) server(ServerKind.REGISTRY)).confluentApiUrl();
     }
 
-    /** {@code 127.0.0.1:<port>}, the form of {@code spring.cassandra.contact-points}. */
+    /** {@code 127.0.0.1:<port>}, the first node, in the form of {@code spring.cassandra.contact-points}. */
     public String cassandraContactPoint() {
         return "127.0.0.1:" + ports.cassandra();
+    }
+
+    /** Every node, {@code 127.0.0.1:9042,127.0.0.2:9042,...}: the value of {@code spring.cassandra.contact-points}. */
+    public String cassandraContactPoints() {
+        return serversOf(ServerKind.CASSANDRA).stream().map(node -> servers.get(node).address() + ":" + ports.cassandra())
+                .collect(Collectors.joining(","));
     }
 
     /**
@@ -382,7 +477,7 @@ public final class LocalStack implements AutoCloseable {
      * {@code airflow} or {@code postgres}. Every connection needs a login of {@link #postgresLogins()}.
      */
     public String postgresJdbcUrl(String database) {
-        return ((PostgresServer) servers.get(ServerKind.POSTGRES)).jdbcUrl(database);
+        return ((PostgresServer) server(ServerKind.POSTGRES)).jdbcUrl(database);
     }
 
     /** The database ingest-service keeps its ledger in, as its role {@code ingest}. */
@@ -405,7 +500,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** The Airflow UI's and REST API's admin login (user and generated password), once Airflow has started. */
     public Optional<AirflowLogin> airflowLogin() {
-        return ((AirflowServer) servers.get(ServerKind.AIRFLOW)).login();
+        return ((AirflowServer) server(ServerKind.AIRFLOW)).login();
     }
 
     /**
@@ -416,10 +511,14 @@ public final class LocalStack implements AutoCloseable {
         return apiLogins;
     }
 
-    /** Base URL ({@code http://127.0.0.1:<port>}) of a service's REST API and Actuator. */
+    /** Base URL ({@code http://127.0.0.1:<port>}) of a service's REST API and Actuator: its first instance. */
     public String serviceUrl(ServerKind service) {
-        if (!(servers.get(service) instanceof SpringBootService springBootService)) {
-            throw new IllegalArgumentException(service.displayName() + " is not one of our services");
+        return serviceUrl(ServerId.first(service));
+    }
+
+    public String serviceUrl(ServerId instance) {
+        if (!(servers.get(instance) instanceof SpringBootService springBootService)) {
+            throw new IllegalArgumentException(instance + " is not one of our services");
         }
         return springBootService.baseUrl();
     }
@@ -444,9 +543,13 @@ public final class LocalStack implements AutoCloseable {
         return serviceUrl(ServerKind.CONSOLE);
     }
 
-    /** The server of {@code kind} as this stack runs it (its command, properties, log): for tests in this package. */
+    /** The (first) server of {@code kind} as this stack runs it (its command, properties, log): for tests in this package. */
     LocalServer server(ServerKind kind) {
-        return servers.get(kind);
+        return servers.get(ServerId.first(kind));
+    }
+
+    LocalServer server(ServerId id) {
+        return servers.get(id);
     }
 
     /**
@@ -461,14 +564,23 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>();
         if (kinds.contains(ServerKind.KAFKA)) {
             properties.put("spring.kafka.bootstrap-servers", kafkaBootstrapServers());
+            if (topology.isCluster()) {
+                // userstream.topics (common-schema's TopicLayout), alike in every service.
+                properties.put("userstream.topics.replication-factor", String.valueOf(topology.replicas()));
+                properties.put("userstream.topics.min-insync-replicas", String.valueOf(topology.minInSyncReplicas()));
+            }
         }
         if (kinds.contains(ServerKind.REGISTRY)) {
             // Read by every Kafka client's serde, ours and Confluent's alike.
             properties.put("spring.kafka.properties.schema.registry.url", schemaRegistryUrl());
         }
         if (kinds.contains(ServerKind.CASSANDRA)) {
-            properties.put("spring.cassandra.contact-points", cassandraContactPoint());
+            properties.put("spring.cassandra.contact-points", cassandraContactPoints());
             properties.put("spring.cassandra.local-datacenter", cassandraLocalDatacenter());
+            if (topology.isCluster()) {
+                properties.put("userstream.store.cassandra.replication",
+                        "{'class': 'NetworkTopologyStrategy', '" + cassandraLocalDatacenter() + "': " + topology.replicas() + "}");
+            }
         }
         if (kinds.contains(ServerKind.POSTGRES)) {
             properties.put("spring.datasource.url", postgresJdbcUrl(postgresIngestDatabase()));
@@ -502,17 +614,17 @@ public final class LocalStack implements AutoCloseable {
             throw new ServerStartException(server.kind(), "interrupted while preparing", e);
         }
         ServerProcess process = ServerProcess.start(server, detached);
-        running.put(server.kind(), process);
+        running.put(server.id(), process);
         process.awaitReady(server.readyTimeout());
         server.afterReady();
-        progress.accept("%s ready on 127.0.0.1:%d in %.1f s (pid %d, log %s)".formatted(
-                server.kind().displayName(), ports.clientPort(server.kind()),
+        progress.accept("%s ready on %s:%d in %.1f s (pid %d, log %s)".formatted(
+                server.id(), server.address(), server.clientPort(),
                 (System.nanoTime() - began) / 1e9, process.pid(), server.logFile()));
         return process;
     }
 
-    private Path home(ServerKind kind) {
-        return stateDir.resolve(kind.displayName());
+    private Path home(ServerId id) {
+        return stateDir.resolve(id.displayName());
     }
 
     private void installShutdownHook() {

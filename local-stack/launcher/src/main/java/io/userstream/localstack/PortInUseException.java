@@ -7,7 +7,11 @@ public final class PortInUseException extends LocalStackException {
     private final int port;
 
     PortInUseException(ServerKind server, int port) {
-        super("Port " + port + " on 127.0.0.1, needed by " + server.displayName()
+        this(server, "127.0.0.1", port);
+    }
+
+    PortInUseException(ServerKind server, String address, int port) {
+        super("Port " + port + " on " + address + ", needed by " + server.displayName()
                 + ", is already in use. Stop whatever listens there (`ss -ltnp | grep :" + port + "`) or choose another port.");
         this.server = server;
         this.port = port;

@@ -49,6 +49,17 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
         }
     }
 
+    /**
+     * The ports of server or instance {@code number} of a kind ({@link Topology}): every port + 100 × (number − 1), so
+     * kafka-2 listens on 9192 and ingest-service-2 on 8182, as in docker-compose.cluster.yml.
+     */
+    public Ports forNumber(int number) {
+        int shift = 100 * (number - 1);
+        return new Ports(kafka + shift, kafkaController + shift, registry + shift, cassandra + shift, cassandraStorage + shift,
+                postgres + shift, airflow + shift, airflowWorkerLogs + shift, ingest + shift, store + shift, processor + shift,
+                console + shift);
+    }
+
     /** The inverse of {@link #fromEnvironment}. */
     public Map<String, String> asEnvironment() {
         return Map.ofEntries(
@@ -125,11 +136,16 @@ public record Ports(int kafka, int kafkaController, int registry, int cassandra,
 
     /** Fails fast, naming the port and the server, when a port is taken. */
     static void requireFree(ServerKind kind, int port) {
+        requireFree(kind, "127.0.0.1", port);
+    }
+
+    /** The same on another loopback address (a cluster's Cassandra node n listens on 127.0.0.n). */
+    static void requireFree(ServerKind kind, String address, int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
         } catch (IOException e) {
-            throw new PortInUseException(kind, port);
+            throw new PortInUseException(kind, address, port);
         }
     }
 

@@ -31,18 +31,23 @@ import java.util.stream.Stream;
  * @param environment      secrets (the API logins, ingest-service's database login): in the environment, which
  *                         only the owner can read, not on the command line, which every local user can
  */
-record SpringBootService(ServerKind kind, Path home, int clientPort, Distributions distributions,
+record SpringBootService(ServerId id, Path home, int clientPort, Distributions distributions,
                          Map<String, String> springProperties, Map<String, String> environment) implements LocalServer {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     SpringBootService {
-        if (!kind.isService()) {
-            throw new IllegalArgumentException(kind.displayName() + " is not a Spring Boot service");
+        if (!id.kind().isService()) {
+            throw new IllegalArgumentException(id + " is not a Spring Boot service");
         }
         springProperties = Map.copyOf(springProperties);
         environment = Map.copyOf(environment);
+    }
+
+    @Override
+    public ServerKind kind() {
+        return id.kind();
     }
 
     /** The servers a service needs before it starts (it would start without them, but only to report DOWN). */
@@ -109,12 +114,12 @@ record SpringBootService(ServerKind kind, Path home, int clientPort, Distributio
 
     @Override
     public Set<ServerKind> requires() {
-        return requirementsOf(kind);
+        return requirementsOf(kind());
     }
 
     @Override
     public void requireInstalled() {
-        distributions.serviceJar(kind);
+        distributions.serviceJar(kind());
     }
 
     /**
@@ -124,7 +129,7 @@ record SpringBootService(ServerKind kind, Path home, int clientPort, Distributio
     @Override
     public void prepare() throws IOException, InterruptedException {
         Files.createDirectories(stateDirectory());
-        Path jar = distributions.serviceJar(kind);
+        Path jar = distributions.serviceJar(kind());
         String unpackedFrom = jar + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis()
                 + " " + System.getProperty("java.home") + " " + System.getProperty("java.vm.version");
         Path stamp = appDirectory().resolve(".unpacked-from");
@@ -139,7 +144,7 @@ record SpringBootService(ServerKind kind, Path home, int clientPort, Distributio
                 .start();
         if (!extract.waitFor(120, TimeUnit.SECONDS) || extract.exitValue() != 0) {
             extract.destroyForcibly();
-            throw new ServerStartException(kind, "unpacking " + jar + " failed", logFile(), ServerProcess.tail(logFile()));
+            throw new ServerStartException(kind(), "unpacking " + jar + " failed", logFile(), ServerProcess.tail(logFile()));
         }
         Files.writeString(stamp, unpackedFrom);
     }
@@ -159,11 +164,11 @@ record SpringBootService(ServerKind kind, Path home, int clientPort, Distributio
                         ? "-XX:SharedArchiveFile=" + classDataArchive()
                         : "-XX:ArchiveClassesAtExit=" + classDataArchive(),
                 "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-jar", appDirectory().resolve(distributions.serviceJar(kind).getFileName()).toString(),
+                "-jar", appDirectory().resolve(distributions.serviceJar(kind()).getFileName()).toString(),
                 "--server.address=127.0.0.1",
                 "--server.port=" + clientPort));
         springProperties.forEach((name, value) -> command.add("--" + name + "=" + value));
-        if (kind == ServerKind.PROCESSOR) {
+        if (kind() == ServerKind.PROCESSOR) {
             // Kafka Streams' RocksDB stores: kept with the stack's other data, not in /tmp.
             command.add("--spring.kafka.streams.state-dir=" + stateDirectory());
         }
@@ -209,7 +214,7 @@ record SpringBootService(ServerKind kind, Path home, int clientPort, Distributio
     }
 
     private Path classDataArchive() {
-        return appDirectory().resolve(kind.displayName() + ".jsa");
+        return appDirectory().resolve(kind().displayName() + ".jsa");
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -3,8 +3,8 @@ package io.userstream.localstack;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -29,7 +29,7 @@ public final class Supervisor implements AutoCloseable {
     private final LocalStack stack;
     private final Consumer<String> log;
     private final Clock clock;
-    private final Map<ServerKind, Restarts> restarts = new EnumMap<>(ServerKind.class);
+    private final Map<ServerId, Restarts> restarts = new HashMap<>();
     private volatile Thread thread;
 
     private record Restarts(int count, Instant last, Instant notBefore) {
@@ -74,43 +74,43 @@ public final class Supervisor implements AutoCloseable {
      * One check: starts again every crashed server whose back-off has passed, with the crashed servers it
      * needs. A server that needs one stopped on purpose waits for it. Returns the servers started.
      */
-    public Set<ServerKind> restartCrashed() {
-        Set<ServerKind> crashed = stack.crashed();
+    public Set<ServerId> restartCrashed() {
+        Set<ServerId> crashed = stack.crashed();
         Instant now = clock.instant();
-        Set<ServerKind> due = EnumSet.noneOf(ServerKind.class);
-        for (ServerKind kind : crashed) {
-            Restarts previous = restarts.get(kind);
+        Set<ServerId> due = new TreeSet<>();
+        for (ServerId id : crashed) {
+            Restarts previous = restarts.get(id);
             if (previous == null || !now.isBefore(previous.notBefore())) {
-                due.add(kind);
+                due.add(id);
             }
         }
         // A server can only start with what it needs: running already, or starting with it.
-        due.removeIf(kind -> stack.requirementsOf(kind).stream()
+        due.removeIf(id -> stack.requirementsOf(id).stream()
                 .anyMatch(requirement -> !stack.isRunning(requirement) && !crashed.contains(requirement)));
         // ... and a requirement that is not due yet holds back its dependents.
-        due.removeIf(kind -> stack.requirementsOf(kind).stream().anyMatch(r -> crashed.contains(r) && !wouldStart(r, crashed, now)));
+        due.removeIf(id -> stack.requirementsOf(id).stream().anyMatch(r -> crashed.contains(r) && !wouldStart(r, crashed, now)));
         if (due.isEmpty()) {
             return due;
         }
-        for (ServerKind kind : due) {
-            Restarts previous = restarts.get(kind);
+        for (ServerId id : due) {
+            Restarts previous = restarts.get(id);
             int count = previous == null || Duration.between(previous.last(), now).compareTo(STABLE) > 0 ? 1 : previous.count() + 1;
             Duration backoff = backoff(count);
-            restarts.put(kind, new Restarts(count, now, now.plus(backoff)));
+            restarts.put(id, new Restarts(count, now, now.plus(backoff)));
             log.accept("%s is gone without a stop being asked for; starting it again (restart %d%s)".formatted(
-                    kind.displayName(), count, count > 1 ? ", next back-off " + backoff.toSeconds() + " s" : ""));
+                    id, count, count > 1 ? ", next back-off " + backoff.toSeconds() + " s" : ""));
         }
         try {
-            stack.start(due);
+            stack.startServers(due);
         } catch (RuntimeException e) {
             log.accept("restarting " + due + " failed, trying again after the back-off: " + e.getMessage());
         }
         return due;
     }
 
-    private boolean wouldStart(ServerKind kind, Set<ServerKind> crashed, Instant now) {
-        Restarts previous = restarts.get(kind);
-        return crashed.contains(kind) && (previous == null || !now.isBefore(previous.notBefore()));
+    private boolean wouldStart(ServerId id, Set<ServerId> crashed, Instant now) {
+        Restarts previous = restarts.get(id);
+        return crashed.contains(id) && (previous == null || !now.isBefore(previous.notBefore()));
     }
 
     static Duration backoff(int restart) {

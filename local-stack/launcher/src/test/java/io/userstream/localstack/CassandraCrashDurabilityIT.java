@@ -70,7 +70,7 @@ class CassandraCrashDurabilityIT {
         Set<Integer> acknowledgedBeforeDeath = Set.copyOf(acknowledged);
         assertThat(sent).isGreaterThan(acknowledgedBeforeDeath.size()); // the kill did land mid-stream
 
-        assertThat(new Supervisor(stack, progress::add).restartCrashed()).containsExactly(ServerKind.CASSANDRA);
+        assertThat(new Supervisor(stack, progress::add).restartCrashed()).containsExactly(ServerId.first(ServerKind.CASSANDRA));
         Set<Integer> readable = new HashSet<>();
         try (CqlSession session = connect()) {
             for (Row row : session.execute("SELECT id FROM durability.acknowledged")) {

@@ -1,6 +1,7 @@
 package io.userstream.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,11 +130,73 @@ class LocalStackTest {
         Files.writeString(home.resolve("console.pid"), gone.pid() + " 2000-01-01T00:00:00Z\n");
 
         assertThat(stack.isRunning(ServerKind.CONSOLE)).isFalse();
-        assertThat(stack.crashed()).containsExactly(ServerKind.CONSOLE);
+        assertThat(stack.crashed()).containsExactly(ServerId.first(ServerKind.CONSOLE));
+    }
+
+    /**
+     * --nodes 3: three brokers on their own ports (+100 each) that every client starts from, three Cassandra nodes on
+     * 127.0.0.1–3 joining one after the other, two instances of each service that scales with the cluster's replication
+     * settings; the console, the registry, PostgreSQL and Airflow once.
+     */
+    @Test
+    void aClusterRunsThreeBrokersThreeCassandraNodesAndTwoInstancesOfEachScalingService() throws Exception {
+        for (ServerKind service : ServerKind.services()) {
+            Files.createDirectories(repositoryRoot.resolve(service.displayName() + "/target"));
+            Files.createFile(repositoryRoot.resolve(service.displayName() + "/target/" + service.displayName() + "-0.1.0-SNAPSHOT.jar"));
+        }
+        Ports ports = Ports.ephemeral();
+        LocalStack stack = stack(ports, new Topology(3));
+
+        assertThat(stack.kafkaBootstrapServers()).isEqualTo("127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d"
+                .formatted(ports.kafka(), ports.kafka() + 100, ports.kafka() + 200));
+        assertThat(stack.cassandraContactPoints()).isEqualTo("127.0.0.1:%1$d,127.0.0.2:%1$d,127.0.0.3:%1$d".formatted(ports.cassandra()));
+        ServerId third = new ServerId(ServerKind.CASSANDRA, 3);
+        assertThat(stack.addressOf(third)).isEqualTo("127.0.0.3");
+        assertThat(stack.portsOf(third)).containsExactly(ports.cassandra(), ports.cassandraStorage());
+        assertThat(stack.portsOf(new ServerId(ServerKind.KAFKA, 3))).containsExactly(ports.kafka() + 200, ports.kafkaController() + 200);
+        assertThat(stack.requirementsOf(third)).containsExactly(new ServerId(ServerKind.CASSANDRA, 2));
+        assertThat(stack.requirementsOf(new ServerId(ServerKind.KAFKA, 2))).isEmpty();
+        for (ServerKind kind : ServerKind.values()) {
+            int expected = switch (kind) {
+                case KAFKA, CASSANDRA -> 3;
+                case INGEST, PROCESSOR, STORE -> 2;
+                default -> 1;
+            };
+            assertThat(stack.serversOf(kind)).as("%s", kind).hasSize(expected);
+        }
+
+        ServerId store = new ServerId(ServerKind.STORE, 2);
+        assertThat(stack.requirementsOf(store)).containsAll(stack.serversOf(ServerKind.KAFKA)).containsAll(stack.serversOf(ServerKind.CASSANDRA));
+        assertThat(stack.serviceUrl(store)).isEqualTo("http://127.0.0.1:" + (ports.store() + 100));
+        assertThat(stack.server(store).command()).contains("--server.port=" + (ports.store() + 100),
+                "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrapServers(),
+                "--spring.cassandra.contact-points=" + stack.cassandraContactPoints(),
+                "--userstream.store.cassandra.replication={'class': 'NetworkTopologyStrategy', 'datacenter1': 3}",
+                "--userstream.topics.replication-factor=3", "--userstream.topics.min-insync-replicas=2");
+        assertThat(stack.logFile(store)).isEqualTo(stack.stateDir().resolve("user-store-service-2/user-store-service.log"));
+        for (ServerId processor : stack.serversOf(ServerKind.PROCESSOR)) {
+            assertThat(stack.server(processor).command()).contains("--spring.kafka.streams.properties.num.standby.replicas=1");
+        }
+        assertThat(stack.server(ServerKind.CONSOLE).command()).contains("--userstream.console.ingest-url=http://127.0.0.1:" + ports.ingest(),
+                "--userstream.topics.replication-factor=3");
+    }
+
+    /** A KRaft quorum and a Cassandra ring cannot change size by a restart: a state folder keeps its topology. */
+    @Test
+    void aStateFolderKeepsTheTopologyItWasMadeWith() {
+        stack(Ports.ephemeral(), new Topology(3));
+
+        assertThat(stack(Ports.ephemeral(), null).topology()).isEqualTo(new Topology(3));
+        assertThatThrownBy(() -> stack(Ports.ephemeral(), Topology.single()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was made with --nodes 3");
     }
 
     private LocalStack stack(Ports ports) {
+        return stack(ports, Topology.single());
+    }
+
+    private LocalStack stack(Ports ports, Topology topology) {
         // Detached: nothing runs, so there is nothing for a shutdown hook to stop.
-        return new LocalStack(repositoryRoot.resolve("state"), ports, true, line -> { }, new Distributions(repositoryRoot));
+        return new LocalStack(repositoryRoot.resolve("state"), ports, topology, true, line -> { }, new Distributions(repositoryRoot));
     }
 }

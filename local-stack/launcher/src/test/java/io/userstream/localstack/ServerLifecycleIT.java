@@ -171,7 +171,7 @@ class ServerLifecycleIT {
         killed.destroyForcibly(); // kill -9
         killed.onExit().get(30, TimeUnit.SECONDS);
 
-        assertThat(supervisor.restartCrashed()).containsExactly(ServerKind.POSTGRES);
+        assertThat(supervisor.restartCrashed()).containsExactly(ServerId.first(ServerKind.POSTGRES));
         assertThat(stack.pid(ServerKind.POSTGRES)).get().isNotEqualTo(killed.pid());
         assertThat(stack.isHealthy(ServerKind.POSTGRES)).isTrue();
         assertThat(queryInt("SELECT id FROM survivor")).isEqualTo(9);

@@ -20,7 +20,7 @@ class SpringBootServiceTest {
     void theCommandRunsTheUnpackedJarOnLoopbackWithThePortAndTheServersAddresses() throws Exception {
         Path jar = packaged("stream-processor");
         Path home = repositoryRoot.resolve("state/stream-processor");
-        SpringBootService processor = new SpringBootService(ServerKind.PROCESSOR, home, 18084, new Distributions(repositoryRoot),
+        SpringBootService processor = new SpringBootService(ServerId.first(ServerKind.PROCESSOR), home, 18084, new Distributions(repositoryRoot),
                 Map.of("spring.kafka.bootstrap-servers", "127.0.0.1:19092"), Map.of("USERSTREAM_SECURITY_USERS_READER_PASSWORD", "s3cret"));
 
         assertThat(processor.command())
@@ -57,7 +57,7 @@ class SpringBootServiceTest {
 
     @Test
     void aMissingJarIsRefusedNamingTheCommandThatBuildsIt() {
-        SpringBootService ingest = new SpringBootService(ServerKind.INGEST, repositoryRoot.resolve("state/ingest-service"), 18082,
+        SpringBootService ingest = new SpringBootService(ServerId.first(ServerKind.INGEST), repositoryRoot.resolve("state/ingest-service"), 18082,
                 new Distributions(repositoryRoot), Map.of(), Map.of());
 
         assertThatThrownBy(ingest::requireInstalled)

@@ -2,6 +2,7 @@ package io.userstream.store.write;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
+import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,8 +19,8 @@ import org.springframework.stereotype.Component;
  * Sends the statements of many items asynchronously with at most
  * {@code userstream.store.cassandra.max-in-flight-writes} unanswered at a time (shared by all
  * consumer threads), waits for every answer, and sorts failures: a statement Cassandra rejects as
- * invalid fails its item for good; anything else (timeouts, no node available) fails the batch as
- * {@link StoreUnavailableException}. An item whose statements cannot be bound also fails for good.
+ * invalid fails its item for good; anything else (timeouts, no node available, a refused authorization) fails the
+ * batch as {@link StoreUnavailableException}. An item whose statements cannot be bound also fails for good.
  */
 @Component
 public class BoundedWrites {
@@ -68,7 +69,7 @@ public class BoundedWrites {
             Throwable error = outcomes.get(i).join();
             if (error == null) {
                 written++;
-            } else if (error instanceof QueryValidationException) {
+            } else if (refusesTheItem(error)) {
                 refused.add(new WriteFailure<>(items.get(i), error));
             } else if (transientError == null) {
                 transientError = error;
@@ -81,6 +82,16 @@ public class BoundedWrites {
                     + ": " + transientError, transientError);
         }
         return refused;
+    }
+
+    /**
+     * An invalid statement is the item's fault. A refused authorization is not, though the driver counts it among the
+     * same validation errors: Cassandra answers "Unable to perform authorization" when it cannot read system_auth at
+     * quorum (two of three nodes down), and a missing permission is the store's set-up; either way every item would be
+     * refused alike, so the batch waits and is retried instead of dead-lettering valid users.
+     */
+    static boolean refusesTheItem(Throwable error) {
+        return error instanceof QueryValidationException && !(error instanceof UnauthorizedException);
     }
 
     /** Completes with null on success, else with the error; never exceptionally. */

@@ -9,6 +9,7 @@ import io.userstream.localstack.PostgresLogins;
 import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.LocalStackException;
 import io.userstream.localstack.Ports;
+import io.userstream.localstack.ServerId;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.Supervisor;
 import io.userstream.localstack.airflow.AirflowApiException;
@@ -41,14 +42,17 @@ public final class PipelineCommand {
 
     private static final String USAGE = """
             usage: ./pipeline <command>
-              up [--count N] [--source faker|randomuser] [--seed S] [--no-run]
+              up [--count N] [--source faker|randomuser] [--seed S] [--no-run] [--nodes N]
                               start Kafka, the schema registry, Cassandra, PostgreSQL, ingest-service, stream-processor,
                               user-store-service, the console and Airflow on 127.0.0.1 (they keep running), then run the user_automation
-                              DAG once (1,000 faker users unless told otherwise; --no-run skips it) and print what it stored
+                              DAG once (1,000 faker users unless told otherwise; --no-run skips it) and print what it stored;
+                              --nodes 3: three Kafka brokers and Cassandra nodes (127.0.0.1-3), every topic, keyspace and role
+                              3 times, two instances of ingest-service, stream-processor and user-store-service (a new state
+                              folder keeps its number of nodes)
               ingest [--count N] [--source faker|randomuser] [--seed S]
                               run the user_automation DAG on the running stack and print the same summary
               status          each process's PID, port and health: UP, DOWN or not running (exit code 1 unless all are UP)
-              logs <name>     the last 100 lines of a log: %s, supervisor
+              logs <name>     the last 100 lines of a log: %s, supervisor (node or instance n of a cluster: <name>-n, e.g. kafka-2)
               stop <name>     stop one server on purpose (the supervisor leaves it stopped), e.g. to rehearse an outage
               start <name>    start it again (what it needs must be running)
               down            stop everything 'up' started
@@ -100,10 +104,11 @@ public final class PipelineCommand {
 
     private int up(RunOptions options) throws IOException {
         Ports ports = ports(true);
-        System.out.println("Starting Kafka, schema registry, Cassandra, PostgreSQL, ingest-service, stream-processor,"
-                + " user-store-service, the console and Airflow (state in " + stateDir + ") ...");
         // Not closed: a detached stack's servers keep running until ./pipeline down.
-        LocalStack stack = LocalStack.detached(stateDir, ports, this::progress);
+        LocalStack stack = LocalStack.detached(stateDir, ports, options.nodes().orElse(null), this::progress);
+        System.out.println("Starting Kafka, schema registry, Cassandra, PostgreSQL, ingest-service, stream-processor,"
+                + " user-store-service, the console and Airflow (state in " + stateDir + ")"
+                + (stack.topology().isCluster() ? " on " + stack.topology().nodes() + " nodes" : "") + " ...");
         stack.start(EnumSet.allOf(ServerKind.class));
         ProcessHandle supervisor = new SupervisorProcess(stateDir).ensureRunning();
         System.out.printf("All servers and services up in %.1f s; a supervisor (pid %d) starts any that crashes again."
@@ -192,15 +197,19 @@ public final class PipelineCommand {
                 "Console", stack.consoleUrl(), stack.consoleUrl());
         System.out.printf("  %-20s UI http://127.0.0.1:%d/ui   API %s%n", "Schema registry", ports.registry(), stack.schemaRegistryUrl());
         for (ServerKind service : List.of(ServerKind.INGEST, ServerKind.STORE)) {
-            String url = stack.serviceUrl(service);
-            System.out.printf("  %-20s OpenAPI UI %s/swagger-ui.html   health %s/actuator/health%n", service.displayName(), url, url);
+            for (ServerId instance : stack.serversOf(service)) {
+                String url = stack.serviceUrl(instance);
+                System.out.printf("  %-20s OpenAPI UI %s/swagger-ui.html   health %s/actuator/health%n", instance, url, url);
+            }
         }
-        String processor = stack.streamProcessorUrl();
-        System.out.printf("  %-20s health %s/actuator/health   metrics %s/actuator/prometheus (no REST API)%n",
-                ServerKind.PROCESSOR.displayName(), processor, processor);
+        for (ServerId instance : stack.serversOf(ServerKind.PROCESSOR)) {
+            String processor = stack.serviceUrl(instance);
+            System.out.printf("  %-20s health %s/actuator/health   metrics %s/actuator/prometheus (no REST API)%n",
+                    instance, processor, processor);
+        }
         System.out.printf("  %-20s %s (SASL_PLAINTEXT; login %s, each service its own; passwords in %s)%n", "Kafka",
                 stack.kafkaBootstrapServers(), stack.kafkaLogins().admin(), stack.stateDir().resolve(KafkaLogins.FILE));
-        System.out.printf("  %-20s %s (datacenter %s; login %s, passwords in %s)%n", "Cassandra CQL", stack.cassandraContactPoint(),
+        System.out.printf("  %-20s %s (datacenter %s; login %s, passwords in %s)%n", "Cassandra CQL", stack.cassandraContactPoints(),
                 stack.cassandraLocalDatacenter(), stack.cassandraLogins().admin(), stack.stateDir().resolve(CassandraLogins.FILE));
         System.out.printf("  %-20s %s (roles %s, %s, %s; passwords in %s)%n", "PostgreSQL", stack.postgresJdbcUrl(stack.postgresIngestDatabase()),
                 stack.postgresLogins().superuser(), stack.postgresLogins().ingest(), stack.postgresLogins().airflow(),
@@ -210,7 +219,7 @@ public final class PipelineCommand {
     private int down() throws IOException {
         new SupervisorProcess(stateDir).stop();
         LocalStack stack = LocalStack.detached(stateDir, ports(false), System.out::println);
-        if (EnumSet.allOf(ServerKind.class).stream().noneMatch(stack::isRunning)) {
+        if (EnumSet.allOf(ServerKind.class).stream().flatMap(kind -> stack.serversOf(kind).stream()).noneMatch(stack::isRunning)) {
             System.out.println("Nothing is running (state in " + stateDir + ").");
             return 0;
         }
@@ -223,12 +232,16 @@ public final class PipelineCommand {
         boolean allUp = true;
         System.out.printf("%-20s %-8s %-6s %s%n", "NAME", "PID", "PORT", "HEALTH");
         for (ServerKind kind : ServerKind.values()) {
-            boolean running = stack.isRunning(kind);
-            boolean healthy = running && stack.isHealthy(kind);
-            allUp &= healthy;
-            System.out.printf("%-20s %-8s %-6d %s%n", kind.displayName(),
-                    stack.pid(kind).map(String::valueOf).orElse("-"), stack.ports().clientPort(kind),
-                    healthy ? "UP" : running ? "DOWN (see ./pipeline logs " + kind.displayName() + ")" : "not running");
+            for (ServerId id : stack.serversOf(kind)) {
+                boolean running = stack.isRunning(id);
+                boolean healthy = running && stack.isHealthy(id);
+                allUp &= healthy;
+                String address = stack.addressOf(id);
+                System.out.printf("%-20s %-8s %-6s %s%n", id,
+                        stack.pid(id).map(String::valueOf).orElse("-"),
+                        (address.equals("127.0.0.1") ? "" : address + ":") + stack.portsOf(id)[0],
+                        healthy ? "UP" : running ? "DOWN (see ./pipeline logs " + id + ")" : "not running");
+            }
         }
         Optional<ProcessHandle> supervisor = new SupervisorProcess(stateDir).running();
         System.out.printf("%-20s %-8s %-6s %s%n", "supervisor", supervisor.map(h -> String.valueOf(h.pid())).orElse("-"), "-",
@@ -244,28 +257,34 @@ public final class PipelineCommand {
     }
 
     private int stopOne(List<String> args) throws IOException {
-        ServerKind kind = serverNamed(args);
         LocalStack stack = LocalStack.detached(stateDir, ports(false), System.out::println);
-        if (!stack.isRunning(kind)) {
-            System.out.println(kind.displayName() + " is not running.");
+        ServerId id = serverNamed(stack, args);
+        if (!stack.isRunning(id)) {
+            System.out.println(id + " is not running.");
             return 0;
         }
-        stack.stop(kind);
+        stack.stop(id);
         return 0;
     }
 
     private int startOne(List<String> args) throws IOException {
-        ServerKind kind = serverNamed(args);
-        LocalStack.detached(stateDir, ports(false), this::progress).start(kind);
+        LocalStack stack = LocalStack.detached(stateDir, ports(false), this::progress);
+        stack.startServers(java.util.Set.of(serverNamed(stack, args)));
         return 0;
     }
 
-    private static ServerKind serverNamed(List<String> args) {
+    /** kafka, cassandra-3, ingest-service-2: a server of this stack's topology. */
+    private static ServerId serverNamed(LocalStack stack, List<String> args) {
+        List<ServerId> all = Arrays.stream(ServerKind.values()).flatMap(kind -> stack.serversOf(kind).stream()).toList();
         if (args.size() != 1) {
-            throw new IllegalArgumentException("which server? " + String.join(", ",
-                    Arrays.stream(ServerKind.values()).map(ServerKind::displayName).toList()));
+            throw new IllegalArgumentException("which server? " + String.join(", ", all.stream().map(ServerId::displayName).toList()));
         }
-        return ServerKind.fromDisplayName(args.get(0));
+        ServerId id = ServerId.fromDisplayName(args.get(0));
+        if (!all.contains(id)) {
+            throw new IllegalArgumentException("this stack has no " + id + "; it has " + String.join(", ",
+                    all.stream().map(ServerId::displayName).toList()));
+        }
+        return id;
     }
 
     private int logs(List<String> args) throws IOException {
@@ -273,8 +292,13 @@ public final class PipelineCommand {
             throw new IllegalArgumentException("which log? " + String.join(", ",
                     Arrays.stream(ServerKind.values()).map(ServerKind::displayName).toList()));
         }
-        Path log = "supervisor".equals(args.get(0)) ? new SupervisorProcess(stateDir).logFile()
-                : LocalStack.detached(stateDir, ports(false), line -> { }).logFile(ServerKind.fromDisplayName(args.get(0)));
+        Path log;
+        if ("supervisor".equals(args.get(0))) {
+            log = new SupervisorProcess(stateDir).logFile();
+        } else {
+            LocalStack stack = LocalStack.detached(stateDir, ports(false), line -> { });
+            log = stack.logFile(serverNamed(stack, args.subList(0, 1)));
+        }
         if (!Files.exists(log)) {
             System.out.println("No log yet at " + log);
             return 1;
