@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.userstream.e2e.RandomUserPopulation;
 import io.userstream.localstack.LocalStack;
+import io.userstream.localstack.ServerId;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.airflow.RunProgress;
 import io.userstream.localstack.airflow.TaskInstance;
@@ -26,7 +27,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -120,12 +121,17 @@ public final class Drill {
                 }));
 
         Duration recovered = Duration.ZERO;
+        RestProbe.Reads reads = RestProbe.Reads.NONE;
         Instant faultAt = Instant.MAX;
         String note = "";
         if (!(fault instanceof Fault.None)) {
             if (awaitPublishedShare(request.seed(), users, share, dagRun)) {
                 faultAt = Instant.now();
-                recovered = inject(fault);
+                // What a reader of the REST API sees while the stack recovers (the store's first instance).
+                try (RestProbe probe = RestProbe.start(stack.userStoreServiceUrl(), stack.apiLogins().reader().basicAuthorization())) {
+                    recovered = inject(fault);
+                    reads = probe.stop();
+                }
             } else {
                 note = "the run ended before the fault could be injected";
             }
@@ -139,9 +145,9 @@ public final class Drill {
         log.accept("  DAG run %s: %s in %.1f s".formatted(result.dagRun().dagRunId(), result.dagRun().state(), took.toMillis() / 1e3));
         Optional<UUID> runId = result.ingestionRunId().or(() -> findRun(request.seed()).map(run -> UUID.fromString(run.path("id").asText())));
         if (runId.isEmpty()) {
-            return new DrillResult(fault.name(), users, result.dagRun().state(), "not started", 0, 0, 0, 0, 0, 0, 0, 0, recovered, took, note);
+            return new DrillResult(fault.name(), users, result.dagRun().state(), "not started", 0, 0, 0, 0, 0, 0, 0, 0, recovered, took, reads, note);
         }
-        return check(fault, users, runId.get(), result.dagRun().state(), from, recovered, took, note);
+        return check(fault, users, runId.get(), result.dagRun().state(), from, recovered, took, reads, note);
     }
 
     /** Waits until the run has published {@code share} of its users; false if the DAG ended first. */
@@ -169,10 +175,12 @@ public final class Drill {
             process.onExit().get(30, TimeUnit.SECONDS);
             awaitHealthy(kill.server(), process.pid());
         } else if (fault instanceof Fault.Outage outage) {
-            log.accept("  stopping %s for %d s".formatted(outage.server().displayName(), outage.length().toSeconds()));
-            stack.stop(outage.server());
+            log.accept("  stopping %s for %d s".formatted(outage.name(), outage.length().toSeconds()));
+            for (int i = outage.servers().size() - 1; i >= 0; i--) {
+                stack.stop(outage.servers().get(i));
+            }
             Thread.sleep(outage.length().toMillis()); // the outage itself, not a wait for a result
-            stack.start(outage.server());
+            stack.startServers(Set.copyOf(outage.servers()));
             awaitStackHealthy();
         } else if (fault instanceof Fault.SourceTrouble trouble) {
             log.accept("  randomuser.me %s for %d s".formatted(trouble.trouble().description, trouble.length().toSeconds()));
@@ -190,7 +198,7 @@ public final class Drill {
      * The supervisor starts a killed server again, and any server that went down with it (Airflow exits when its
      * database is killed); a drill only waits for that, never helps.
      */
-    private void awaitHealthy(ServerKind server, long killedPid) throws InterruptedException {
+    private void awaitHealthy(ServerId server, long killedPid) throws InterruptedException {
         Instant deadline = Instant.now().plus(RECOVERY_TIMEOUT);
         while (stack.pid(server).filter(pid -> pid != killedPid).isEmpty()) {
             if (Instant.now().isAfter(deadline)) {
@@ -203,7 +211,7 @@ public final class Drill {
 
     private void awaitStackHealthy() throws InterruptedException {
         Instant deadline = Instant.now().plus(RECOVERY_TIMEOUT);
-        Set<ServerKind> down = unhealthy();
+        Set<ServerId> down = unhealthy();
         while (!down.isEmpty()) {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException(down + " did not answer again within " + RECOVERY_TIMEOUT.toMinutes() + " min");
@@ -213,11 +221,13 @@ public final class Drill {
         }
     }
 
-    private Set<ServerKind> unhealthy() {
-        Set<ServerKind> down = EnumSet.noneOf(ServerKind.class);
-        for (ServerKind server : ServerKind.values()) {
-            if (!stack.isHealthy(server)) {
-                down.add(server);
+    private Set<ServerId> unhealthy() {
+        Set<ServerId> down = new TreeSet<>();
+        for (ServerKind kind : ServerKind.values()) {
+            for (ServerId server : stack.serversOf(kind)) {
+                if (!stack.isHealthy(server)) {
+                    down.add(server);
+                }
             }
         }
         return down;
@@ -240,7 +250,7 @@ public final class Drill {
     }
 
     private DrillResult check(Fault fault, int users, UUID runId, String dagState, Map<String, Map<TopicPartition, Long>> from,
-                              Duration recovered, Duration took, String note) throws Exception {
+                              Duration recovered, Duration took, RestProbe.Reads reads, String note) throws Exception {
         String run = runId.toString();
         Set<String> published = new HashSet<>();
         Instant firstPublished = Instant.MAX;
@@ -295,7 +305,7 @@ public final class Drill {
             note = (note.isEmpty() ? "" : note + "; ") + "lost e.g. " + lost.stream().limit(3).toList();
         }
         DrillResult result = new DrillResult(fault.name(), users, dagState, ingestion, published.size(), stored.size(), deadLettered.size(),
-                lost.size(), extra.size() + poisonUnaccounted, duplicated, statsExpected, statsCounted, recovered, took, note);
+                lost.size(), extra.size() + poisonUnaccounted, duplicated, statsExpected, statsCounted, recovered, took, reads, note);
         log.accept("  " + result.summary());
         return result;
     }

@@ -16,10 +16,11 @@ import java.time.Duration;
  * @param statsCounted     users counted by those stats windows in Cassandra
  * @param recovered        from the fault to the faulty part answering again (zero without a fault)
  * @param took             from the DAG's trigger to its end
+ * @param reads            the REST reads a client made of user-store-service from the fault until the stack answered again
  */
 public record DrillResult(String fault, int requested, String dagRun, String ingestion, long published, long stored,
                    long deadLettered, long lost, long extra, long duplicated, long statsExpected, long statsCounted, Duration recovered,
-                   Duration took, String note) {
+                   Duration took, RestProbe.Reads reads, String note) {
 
     public long statsError() {
         return statsCounted - statsExpected;
@@ -32,8 +33,8 @@ public record DrillResult(String fault, int requested, String dagRun, String ing
 
     public String summary() {
         return ("%s: %s | DAG run %s, ingestion %s | published %d, stored %d, dead-lettered %d, lost %d, extra %d, duplicated %d,"
-                + " stats %d of %d (error %d) | recovered in %.1f s, run took %.1f s%s").formatted(
+                + " stats %d of %d (error %d) | recovered in %.1f s, run took %.1f s | %s%s").formatted(
                 fault, passed() ? "PASSED" : "FAILED", dagRun, ingestion, published, stored, deadLettered, lost, extra, duplicated,
-                statsCounted, statsExpected, statsError(), recovered.toMillis() / 1e3, took.toMillis() / 1e3, note.isEmpty() ? "" : " | " + note);
+                statsCounted, statsExpected, statsError(), recovered.toMillis() / 1e3, took.toMillis() / 1e3, reads, note.isEmpty() ? "" : " | " + note);
     }
 }

@@ -7,6 +7,7 @@ import io.userstream.localstack.LocalStack;
 import io.userstream.localstack.Ports;
 import io.userstream.localstack.ServerKind;
 import io.userstream.localstack.Supervisor;
+import io.userstream.localstack.Topology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -42,6 +43,11 @@ public final class DrillStack implements AutoCloseable {
 
     /** A stack of its own, its ingest-service reading the randomuser.me stand-in, closed (stopped) with this object. */
     public static DrillStack start(Consumer<String> log) {
+        return start(Topology.single(), log);
+    }
+
+    /** The same with the given topology: a cluster's drills ({@link Fault#cluster}). */
+    public static DrillStack start(Topology topology, Consumer<String> log) {
         TroubledRandomUserApi randomUser = new TroubledRandomUserApi();
         MockWebServer randomUserServer = new MockWebServer();
         try {
@@ -50,7 +56,7 @@ public final class DrillStack implements AutoCloseable {
             Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
             // Below target/, not /tmp: as root, PostgreSQL runs as nobody, who cannot enter private temporary folders.
             Path state = Files.createTempDirectory(target, "drills-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            LocalStack stack = LocalStack.attached(state, Ports.ephemeral(), line -> log.accept("[stack] " + line));
+            LocalStack stack = LocalStack.attached(state, Ports.ephemeral(), topology, line -> log.accept("[stack] " + line));
             stack.withServiceProperties(ServerKind.INGEST, Map.of(
                     "ingest.randomuser.base-url", randomUserServer.url("/api/1.4/").toString(),
                     // The stand-in has no per-IP limit; pacing at randomuser.me's 66 users/s would make each drill an hour.
@@ -101,6 +107,9 @@ public final class DrillStack implements AutoCloseable {
                     .withAuthCredentials(stack.cassandraLogins().userStore().username(), stack.cassandraLogins().userStore().password())
                     .withConfigLoader(DriverConfigLoader.programmaticBuilder()
                             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
+                            // What the store writes with: on a cluster a read at ONE could miss a row a node that was
+                            // down has not been handed yet, and count it lost.
+                            .withString(DefaultDriverOption.REQUEST_CONSISTENCY, "LOCAL_QUORUM")
                             .build())
                     .build();
         }

@@ -1,6 +1,8 @@
 package io.userstream.e2e.drill;
 
+import io.userstream.localstack.ServerId;
 import io.userstream.localstack.ServerKind;
+import io.userstream.localstack.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,18 +27,28 @@ public sealed interface Fault {
     }
 
     /** SIGKILL of the server's process; the stack's supervisor starts it again, as Compose's restart policy would. */
-    record Kill(ServerKind server) implements Fault {
+    record Kill(ServerId server) implements Fault {
+        /** The first (or only) server of a kind. */
+        public Kill(ServerKind kind) {
+            this(ServerId.first(kind));
+        }
+
         @Override
         public String name() {
             return "kill -9 " + server.displayName();
         }
     }
 
-    /** The server stopped (gracefully, on purpose: the supervisor leaves it down), then started after {@code length}. */
-    record Outage(ServerKind server, Duration length) implements Fault {
+    /** The servers stopped (gracefully, on purpose: the supervisor leaves them down), then started after {@code length}. */
+    record Outage(List<ServerId> servers, Duration length) implements Fault {
+        /** The first (or only) server of a kind. */
+        public Outage(ServerKind kind, Duration length) {
+            this(List.of(ServerId.first(kind)), length);
+        }
+
         @Override
         public String name() {
-            return length.toSeconds() + " s outage of " + server.displayName();
+            return length.toSeconds() + " s outage of " + String.join(" and ", servers.stream().map(ServerId::displayName).toList());
         }
     }
 
@@ -69,6 +81,28 @@ public sealed interface Fault {
         public String name() {
             return "poison record in every topic read";
         }
+    }
+
+    /** The drills for a stack of this topology: {@link #all()} for one node, {@link #cluster(Topology)} for several. */
+    static List<Fault> of(Topology topology) {
+        return topology.isCluster() ? cluster(topology) : all();
+    }
+
+    /**
+     * The node-loss drills of a cluster: one Kafka broker, one Cassandra node and one instance of each service killed,
+     * and two Cassandra nodes of three lost for 60 s (LOCAL_QUORUM then refuses every write: the store must wait).
+     * ingest-service's first instance is the one the DAG calls, so it owns the run that is killed with it.
+     */
+    static List<Fault> cluster(Topology topology) {
+        List<Fault> cluster = new ArrayList<>();
+        cluster.add(new None());
+        cluster.add(new Kill(new ServerId(ServerKind.KAFKA, 2)));
+        cluster.add(new Kill(new ServerId(ServerKind.CASSANDRA, 2)));
+        cluster.add(new Kill(ServerId.first(ServerKind.INGEST)));
+        cluster.add(new Kill(new ServerId(ServerKind.PROCESSOR, 2)));
+        cluster.add(new Kill(new ServerId(ServerKind.STORE, 2)));
+        cluster.add(new Outage(List.of(new ServerId(ServerKind.CASSANDRA, 2), new ServerId(ServerKind.CASSANDRA, 3)), Duration.ofSeconds(60)));
+        return cluster;
     }
 
     /** Every drill of the fault-drill issue, in the order bench/drills.sh runs them. */

@@ -117,6 +117,15 @@ record SpringBootService(ServerId id, Path home, int clientPort, Distributions d
         return requirementsOf(kind());
     }
 
+    /**
+     * Instance n starts once instance n − 1 answers: on two cores, seven JVMs starting at once took longer than the start
+     * limit, and a second instance joining a running one is how a service scales out anyway.
+     */
+    @Override
+    public Set<ServerId> startsAfter() {
+        return id.number() == 1 ? Set.of() : Set.of(new ServerId(id.kind(), id.number() - 1));
+    }
+
     @Override
     public void requireInstalled() {
         distributions.serviceJar(kind());

@@ -156,6 +156,7 @@ class LocalStackTest {
         assertThat(stack.portsOf(new ServerId(ServerKind.KAFKA, 3))).containsExactly(ports.kafka() + 200, ports.kafkaController() + 200);
         assertThat(stack.requirementsOf(third)).containsExactly(new ServerId(ServerKind.CASSANDRA, 2));
         assertThat(stack.requirementsOf(new ServerId(ServerKind.KAFKA, 2))).isEmpty();
+        assertThat(stack.requirementsOf(new ServerId(ServerKind.INGEST, 2))).contains(ServerId.first(ServerKind.INGEST));
         for (ServerKind kind : ServerKind.values()) {
             int expected = switch (kind) {
                 case KAFKA, CASSANDRA -> 3;
