@@ -32,12 +32,19 @@ case "$admin_password$store_password" in
 esac
 
 as_admin() { cqlsh "$host" 9042 -u "$admin" -p "$admin_password" "$@"; }
+# A role is written to a quorum of system_auth's replicas and the others a moment later; a login in between can leave a
+# replica with part of the role's row ("Invalid metadata has been detected for role", seen on three nodes). Reading the
+# whole rows at ALL first repairs every replica with all of them (local mode does the same: CassandraServer).
+on_every_replica() {
+  printf "CONSISTENCY ALL; SELECT * FROM system_auth.roles WHERE role = '%s'; SELECT * FROM system_auth.role_permissions WHERE role = '%s'; CONSISTENCY ONE;" "$1" "$1"
+}
 
 if ! as_admin -e 'SELECT release_version FROM system.local' > /dev/null 2>&1; then
   # First start: only the default superuser exists. system_auth gets its replicas before any role is made, so each
   # role is written to all of them (roles made before a change of replicas need `nodetool repair system_auth`).
   if ! cqlsh "$host" 9042 -u cassandra -p cassandra \
-      -e "$auth_replication; CREATE ROLE IF NOT EXISTS \"$admin\" WITH PASSWORD = '$admin_password' AND SUPERUSER = true AND LOGIN = true"; then
+      -e "$auth_replication; CREATE ROLE IF NOT EXISTS \"$admin\" WITH PASSWORD = '$admin_password' AND SUPERUSER = true AND LOGIN = true;
+          $(on_every_replica "$admin")"; then
     echo "cassandra-init: neither $admin with CASSANDRA_ADMIN_PASSWORD nor the default superuser can log in" >&2
     exit 1
   fi
@@ -52,6 +59,7 @@ as_admin -e "
   CREATE ROLE IF NOT EXISTS \"$store\" WITH PASSWORD = '$store_password' AND LOGIN = true;
   ALTER ROLE \"$store\" WITH PASSWORD = '$store_password';
   GRANT CREATE ON ALL KEYSPACES TO \"$store\";
+  $(on_every_replica "$store")
   DROP ROLE IF EXISTS cassandra;"
 if [ "$legacy" = true ]; then
   as_admin -e "GRANT ALL PERMISSIONS ON KEYSPACE \"$keyspace\" TO \"$store\""
